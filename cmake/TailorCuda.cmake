@@ -1,0 +1,31 @@
+# CUDA is built when nvcc is found (TAILOR_CUDA=AUTO, the default), forced with ON (an error
+# without nvcc) or turned off with OFF. Architectures default to Ampere (80) and Hopper (90);
+# override with -DCMAKE_CUDA_ARCHITECTURES="80;86;90".
+set(TAILOR_CUDA "AUTO" CACHE STRING "Build the CUDA kernels: AUTO, ON or OFF")
+set_property(CACHE TAILOR_CUDA PROPERTY STRINGS AUTO ON OFF)
+
+set(TAILOR_WITH_CUDA OFF)
+set(TAILOR_CUDA_SUMMARY "")
+if(NOT TAILOR_CUDA STREQUAL "OFF")
+  if(NOT CMAKE_CUDA_COMPILER AND EXISTS /usr/local/cuda/bin/nvcc)
+    set(CMAKE_CUDA_COMPILER /usr/local/cuda/bin/nvcc)
+  endif()
+  include(CheckLanguage)
+  check_language(CUDA)
+  if(CMAKE_CUDA_COMPILER)
+    if(NOT DEFINED CMAKE_CUDA_ARCHITECTURES)
+      set(CMAKE_CUDA_ARCHITECTURES "80;90" CACHE STRING "CUDA architectures (default: Ampere, Hopper)")
+    endif()
+    enable_language(CUDA)
+    set(CMAKE_CUDA_STANDARD 17)
+    set(CMAKE_CUDA_STANDARD_REQUIRED ON)
+    find_package(CUDAToolkit REQUIRED)
+    set(TAILOR_WITH_CUDA ON)
+    set(TAILOR_CUDA_SUMMARY " (nvcc ${CMAKE_CUDA_COMPILER_VERSION}, architectures ${CMAKE_CUDA_ARCHITECTURES})")
+  elseif(TAILOR_CUDA STREQUAL "ON")
+    message(FATAL_ERROR "TAILOR_CUDA=ON but no CUDA compiler (nvcc) was found; install the CUDA "
+                        "toolkit, set CMAKE_CUDA_COMPILER, or configure with -DTAILOR_CUDA=OFF")
+  else()
+    set(TAILOR_CUDA_SUMMARY " (nvcc not found)")
+  endif()
+endif()
