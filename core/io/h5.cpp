@@ -4,6 +4,8 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <limits>
@@ -279,23 +281,87 @@ bool Handle::reset() {
 
 // --- File -----------------------------------------------------------------------------------
 
-File::File(Handle h, std::string path)
+File::File(Handle h, std::string path, bool integrity)
     : handle_(std::make_shared<Handle>(std::move(h))),
-      path_(std::make_shared<const std::string>(std::move(path))) {}
+      path_(std::make_shared<const std::string>(std::move(path))),
+      integrity_(integrity) {}
 
-File File::create(const std::string& path) {
+namespace {
+
+constexpr const char* kIntegrityPrefix = "TAILOR-H5-INTEGRITY 1\n";
+
+/// CRC-32 of bytes [kIntegrityBlockBytes, end) of `f` (whose size is `size`).
+uint32_t crc_after_block(std::FILE* f, uint64_t size, const std::string& path) {
+  TAILOR_CHECK(std::fseek(f, static_cast<long>(kIntegrityBlockBytes), SEEK_SET) == 0, "cannot seek in '" << path << "'");
+  std::vector<char> buf(size_t(4) << 20);
+  uint32_t crc = 0;
+  uint64_t left = size - kIntegrityBlockBytes;
+  while (left > 0) {
+    const size_t want = static_cast<size_t>(std::min<uint64_t>(left, buf.size()));
+    const size_t got = std::fread(buf.data(), 1, want, f);
+    TAILOR_CHECK(got == want, "cannot read '" << path << "'");
+    crc = crc_update(crc, buf.data(), got);
+    left -= got;
+  }
+  return crc;
+}
+
+/// Writes the integrity block of a closed file.
+void write_integrity_block(const std::string& path) {
+  std::FILE* f = std::fopen(path.c_str(), "r+b");
+  TAILOR_CHECK(f != nullptr, "cannot reopen '" << path << "' to seal it: " << std::strerror(errno));
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> guard(f, std::fclose);
+  const uint64_t size = std::filesystem::file_size(path);
+  TAILOR_CHECK(size >= kIntegrityBlockBytes, "'" << path << "' is shorter than its user block");
+  const uint32_t crc = crc_after_block(f, size, path);
+  char block[kIntegrityBlockBytes] = {};
+  std::snprintf(block, sizeof(block), "%scrc32 %08x\nbytes %llu\n", kIntegrityPrefix, crc,
+                static_cast<unsigned long long>(size - kIntegrityBlockBytes));
+  TAILOR_CHECK(std::fseek(f, 0, SEEK_SET) == 0 && std::fwrite(block, 1, sizeof(block), f) == sizeof(block),
+               "cannot write the integrity block of '" << path << "'");
+  TAILOR_CHECK(std::fflush(f) == 0, "cannot write '" << path << "': " << std::strerror(errno));
+}
+
+/// Verifies the integrity block when the file has one.
+void verify_integrity_block(const std::string& path) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  TAILOR_CHECK(f != nullptr, "cannot open '" << path << "': " << std::strerror(errno));
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> guard(f, std::fclose);
+  const uint64_t size = std::filesystem::file_size(path);
+  char block[kIntegrityBlockBytes + 1] = {};
+  if (size < kIntegrityBlockBytes || std::fread(block, 1, kIntegrityBlockBytes, f) != kIntegrityBlockBytes) return;
+  if (std::strncmp(block, kIntegrityPrefix, std::strlen(kIntegrityPrefix)) != 0) return;  // not sealed by tailor
+  unsigned crc_stored = 0;
+  unsigned long long bytes_stored = 0;
+  TAILOR_CHECK(std::sscanf(block + std::strlen(kIntegrityPrefix), "crc32 %8x\nbytes %llu", &crc_stored,
+                           &bytes_stored) == 2,
+               "'" << path << "' is corrupted (unreadable integrity block)");
+  const uint64_t bytes = size - kIntegrityBlockBytes;
+  TAILOR_CHECK(bytes == bytes_stored, "'" << path << "' is truncated or was changed: " << bytes
+                                          << " bytes after the header, " << bytes_stored << " written");
+  const uint32_t crc = crc_after_block(f, size, path);
+  TAILOR_CHECK(crc == crc_stored, "'" << path << "' is corrupted: checksum mismatch (stored " << std::hex
+                                      << crc_stored << ", content " << crc << ")");
+}
+
+}  // namespace
+
+File File::create(const std::string& path, Integrity integrity) {
   silence_hdf5_errors();
   Handle fcpl(H5Pcreate(H5P_FILE_CREATE), close_plist);
   Handle fapl(H5Pcreate(H5P_FILE_ACCESS), close_plist);
   H5_CHECK(fcpl.get(), "cannot create file properties for '" << path << "'");
   H5_CHECK(fapl.get(), "cannot create file properties for '" << path << "'");
   H5_CHECK(H5Pset_obj_track_times(fcpl.get(), 0), "cannot set file properties for '" << path << "'");
+  if (integrity == Integrity::kBlock) {
+    H5_CHECK(H5Pset_userblock(fcpl.get(), kIntegrityBlockBytes), "cannot set file properties for '" << path << "'");
+  }
   // 1.8 object format: checksummed metadata, readable by every HDF5 >= 1.8 (h5py included).
   H5_CHECK(H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_V18, H5F_LIBVER_V18),
            "cannot set file properties for '" << path << "'");
   Handle f(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, fcpl.get(), fapl.get()), close_file);
   H5_CHECK(f.get(), "cannot create HDF5 file '" << path << "'");
-  return File(std::move(f), path);
+  return File(std::move(f), path, integrity == Integrity::kBlock);
 }
 
 File File::open(const std::string& path) {
@@ -303,6 +369,7 @@ File File::open(const std::string& path) {
   std::error_code ec;
   TAILOR_CHECK(std::filesystem::exists(path, ec), "cannot open '" << path << "': no such file");
   TAILOR_CHECK(std::filesystem::is_regular_file(path, ec), "cannot open '" << path << "': not a regular file");
+  verify_integrity_block(path);
 #if H5_VERSION_GE(1, 12, 0)
   const htri_t is_h5 = H5Fis_accessible(path.c_str(), H5P_DEFAULT);
 #else
@@ -313,7 +380,7 @@ File File::open(const std::string& path) {
                               "truncated or corrupted)" << (detail.empty() ? "" : " (HDF5: " + detail + ")"));
   Handle f(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), close_file);
   H5_CHECK(f.get(), "cannot open HDF5 file '" << path << "' (truncated or corrupted?)");
-  return File(std::move(f), path);
+  return File(std::move(f), path, false);
 }
 
 Group File::root() const {
@@ -325,9 +392,14 @@ Group File::root() const {
 
 void File::close() {
   if (!handle_->valid()) return;
+  const ssize_t open_objects = H5Fget_obj_count(
+      handle_->get(), H5F_OBJ_DATASET | H5F_OBJ_GROUP | H5F_OBJ_DATATYPE | H5F_OBJ_ATTR | H5F_OBJ_LOCAL);
+  TAILOR_CHECK(open_objects == 0, "internal: closing '" << *path_ << "' with " << open_objects
+                                                        << " HDF5 objects still open");
   H5_CHECK(H5Fflush(handle_->get(), H5F_SCOPE_LOCAL), "cannot flush '" << *path_ << "'");
   const bool ok = handle_->reset();
   TAILOR_CHECK(ok, "cannot close '" << *path_ << "': " << hdf5_error_detail());
+  if (integrity_) write_integrity_block(*path_);
 }
 
 // --- Group: links ---------------------------------------------------------------------------

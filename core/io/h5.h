@@ -166,23 +166,35 @@ class Group {
 
 /// An open HDF5 file. Created files use the HDF5 1.8 object format (checksummed metadata) and
 /// no modification times, so the same content always gives the same bytes.
+///
+/// Integrity block: files created with `Integrity::kBlock` start with a 512-byte HDF5 user block
+/// (ignored by HDF5 and h5py) that records a CRC-32 and the length of the rest of the file, written
+/// by close(). open() verifies it before HDF5 parses anything, so truncated or corrupted files give a
+/// clear error instead of reaching HDF5 code that can crash on damaged heaps. Files without the block
+/// (written by other tools) are read without this check.
 class File {
  public:
+  enum class Integrity { kNone, kBlock };
   /// Creates (truncates) `path` for writing.
-  static File create(const std::string& path);
-  /// Opens an existing file read-only; clear errors for a missing, non-HDF5 or truncated file.
+  static File create(const std::string& path, Integrity integrity = Integrity::kBlock);
+  /// Opens an existing file read-only; clear errors for a missing, non-HDF5, truncated or corrupted file.
   static File open(const std::string& path);
 
   Group root() const;
   const std::string& path() const { return *path_; }
-  /// Flushes and closes; throws when HDF5 cannot finish writing. Groups must be released first.
+  /// Flushes, closes and writes the integrity block; throws when HDF5 cannot finish writing or a
+  /// Group of this file is still alive.
   void close();
 
  private:
-  File(Handle h, std::string path);
+  File(Handle h, std::string path, bool integrity);
   std::shared_ptr<Handle> handle_;
   std::shared_ptr<const std::string> path_;
+  bool integrity_ = false;
 };
+
+/// Size of the integrity block (an HDF5 user block) at the start of tailor-written files.
+constexpr size_t kIntegrityBlockBytes = 512;
 
 /// Silences HDF5's automatic error printing (done by File::create/open; safe to call again).
 void silence_hdf5_errors();
