@@ -1,6 +1,7 @@
 // Value parsing for the importer: numbers, booleans, datetimes, and per-row field evaluation.
 #include "core/data/import_mapping_values.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -297,8 +298,12 @@ bool FieldReader::read(const CsvRecord& rec, FieldValue* out, FieldFault* fault)
 bool FieldReader::convert(std::string_view text, FieldValue* out, FieldFault* fault) {
   const FieldSpec& sp = *spec_;
   auto fail = [&](const char* reason, const std::string& what) {
+    // Quote at most 80 bytes, cut on a UTF-8 character boundary.
+    size_t n = std::min<size_t>(text.size(), 80);
+    while (n < text.size() && n > 0 && (static_cast<unsigned char>(text[n]) & 0xC0) == 0x80) --n;
     fault->reason = reason;
-    fault->detail = sp.target + ": cannot parse '" + std::string(text.substr(0, 80)) + "' as " + what;
+    fault->detail = sp.target + ": cannot parse '" + std::string(text.substr(0, n)) +
+                    (n < text.size() ? "..." : "") + "' as " + what;
     return false;
   };
   int64_t i = 0;

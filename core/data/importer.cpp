@@ -8,7 +8,6 @@
 #include <functional>
 #include <limits>
 #include <memory>
-#include <unordered_map>
 
 #include "core/common/error.h"
 #include "core/common/log.h"
@@ -95,8 +94,43 @@ struct Fingerprint {
   uint64_t a, b;
   bool operator==(const Fingerprint& o) const { return a == o.a && b == o.b; }
 };
-struct FingerprintHash {
-  size_t operator()(const Fingerprint& f) const { return static_cast<size_t>(f.a); }
+
+/// Open-addressing map fingerprint -> first line. Bit 0 of `a` is forced to 1 so that a zero
+/// word marks an empty slot (127 bits remain: collisions stay negligible).
+class FingerprintLines {
+ public:
+  FingerprintLines() : slots_(size_t(1) << 16) {}
+  /// Inserts (fp, line) unless present; returns the first line of fp (== line if inserted).
+  int64_t insert(Fingerprint fp, int64_t line) {
+    fp.a |= 1;
+    if ((size_ + 1) * 2 > slots_.size()) grow();
+    size_t h = static_cast<size_t>(fp.b) & (slots_.size() - 1);
+    while (slots_[h].fp.a != 0) {
+      if (slots_[h].fp == fp) return slots_[h].line;
+      h = (h + 1) & (slots_.size() - 1);
+    }
+    slots_[h] = {fp, line};
+    ++size_;
+    return line;
+  }
+
+ private:
+  struct Slot {
+    Fingerprint fp{0, 0};
+    int64_t line = 0;
+  };
+  void grow() {
+    std::vector<Slot> old(slots_.size() * 2);
+    old.swap(slots_);
+    for (const Slot& s : old) {
+      if (s.fp.a == 0) continue;
+      size_t h = static_cast<size_t>(s.fp.b) & (slots_.size() - 1);
+      while (slots_[h].fp.a != 0) h = (h + 1) & (slots_.size() - 1);
+      slots_[h] = s;
+    }
+  }
+  std::vector<Slot> slots_;
+  size_t size_ = 0;
 };
 
 Fingerprint fingerprint(const CsvRecord& rec, std::string* scratch) {
@@ -421,7 +455,7 @@ ImportResult Importer::run() {
   }
 
   const size_t expected_fields = reader.column_count();
-  std::unordered_map<Fingerprint, int64_t, FingerprintHash> first_line_of;
+  FingerprintLines first_line_of;
   std::string scratch;
   Progress progress("import " + s.input, static_cast<int64_t>(reader.input().file_size()), "bytes");
   uint64_t reported_bytes = 0;
@@ -465,11 +499,11 @@ ImportResult Importer::run() {
       const std::string& prefix = m_.rules.cancellation_prefix;
       if (!prefix.empty() && str(t_invoice_).substr(0, prefix.size()) == prefix) ++s.cancellation_lines;
     }
-    auto [it, inserted] = first_line_of.emplace(fingerprint(rec, &scratch), rec.line);
-    if (!inserted) {
+    const int64_t first_line = first_line_of.insert(fingerprint(rec, &scratch), rec.line);
+    if (first_line != rec.line) {
       ++s.duplicate_lines;
       if (m_.rules.duplicates == DuplicatePolicy::kReject) {
-        reject(rec, "duplicate", "", "identical in every field to line " + std::to_string(it->second));
+        reject(rec, "duplicate", "", "identical in every field to line " + std::to_string(first_line));
         continue;
       }
     }

@@ -9,7 +9,12 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <condition_variable>
 #include <cstring>
+#include <deque>
+#include <exception>
+#include <mutex>
+#include <thread>
 
 #include "core/common/error.h"
 
@@ -32,6 +37,20 @@ struct LineReader::Decoder {
     if (xz_open) lzma_end(&xz);
     if (gz_open) inflateEnd(&gz);
   }
+};
+
+/// Decoded blocks handed from the decoding thread to the reader (at most kDepth ahead).
+struct LineReader::Prefetch {
+  static constexpr size_t kDepth = 4;
+  std::thread thread;
+  std::mutex mu;
+  std::condition_variable cv;
+  std::deque<std::vector<char>> full;
+  std::vector<std::vector<char>> spare;
+  bool done = false, stop = false;
+  std::exception_ptr error;
+  std::vector<char> cur;  // block being consumed (reader side only)
+  size_t cur_pos = 0;
 };
 
 namespace {
@@ -62,45 +81,125 @@ LineReader::LineReader(const std::string& path, size_t chunk_bytes)
     : path_(path), in_buf_(std::max<size_t>(chunk_bytes, 64)) {
   fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   TAILOR_CHECK(fd_ >= 0, "cannot open '" << path << "': " << std::strerror(errno));
-  struct stat st {};
-  if (::fstat(fd_, &st) == 0) {
-    TAILOR_CHECK(!S_ISDIR(st.st_mode), "'" << path << "' is a directory, not a file");
-    file_size_ = static_cast<uint64_t>(st.st_size);
-  }
-  // Fill the first chunk and look at the magic bytes.
-  while (in_end_ < in_buf_.size() && !raw_eof_) {
-    size_t got = read_raw(in_buf_.data() + in_end_, in_buf_.size() - in_end_);
-    if (got == 0) break;
-    in_end_ += got;
-  }
-  const auto* head = reinterpret_cast<const unsigned char*>(in_buf_.data());
-  compression_ = detect_magic(head, in_end_);
-  if (const char* other = unsupported_format(head, in_end_)) {
-    TAILOR_FAIL("'" << path << "' is " << other << "-compressed; only plain, .gz and .xz files are read"
-                    << " (decompress it first)");
-  }
-  if (ends_with(path, ".xz")) {
-    TAILOR_CHECK(compression_ == Compression::kXz,
-                 "'" << path << "' has the extension .xz but is not xz data (no xz magic bytes)");
-  } else if (ends_with(path, ".gz")) {
-    TAILOR_CHECK(compression_ == Compression::kGzip,
-                 "'" << path << "' has the extension .gz but is not gzip data (no gzip magic bytes)");
+  try {  // the descriptor is ours until the constructor completes
+    struct stat st {};
+    if (::fstat(fd_, &st) == 0) {
+      TAILOR_CHECK(!S_ISDIR(st.st_mode), "'" << path << "' is a directory, not a file");
+      file_size_ = static_cast<uint64_t>(st.st_size);
+    }
+    // Fill the first chunk and look at the magic bytes.
+    while (in_end_ < in_buf_.size() && !raw_eof_) {
+      size_t got = read_raw(in_buf_.data() + in_end_, in_buf_.size() - in_end_);
+      if (got == 0) break;
+      in_end_ += got;
+    }
+    const auto* head = reinterpret_cast<const unsigned char*>(in_buf_.data());
+    compression_ = detect_magic(head, in_end_);
+    if (const char* other = unsupported_format(head, in_end_)) {
+      TAILOR_FAIL("'" << path << "' is " << other << "-compressed; only plain, .gz and .xz files are read"
+                      << " (decompress it first)");
+    }
+    if (ends_with(path, ".xz")) {
+      TAILOR_CHECK(compression_ == Compression::kXz,
+                   "'" << path << "' has the extension .xz but is not xz data (no xz magic bytes)");
+    } else if (ends_with(path, ".gz")) {
+      TAILOR_CHECK(compression_ == Compression::kGzip,
+                   "'" << path << "' has the extension .gz but is not gzip data (no gzip magic bytes)");
+    }
+    if (compression_ == Compression::kNone) return;  // plain file: ready
+    decoder_ = std::make_unique<Decoder>();
+    if (compression_ == Compression::kXz) {
+      lzma_ret r = lzma_stream_decoder(&decoder_->xz, UINT64_MAX, LZMA_CONCATENATED);
+      TAILOR_CHECK(r == LZMA_OK, "cannot start the xz decoder for '" << path << "' (liblzma error " << r << ")");
+      decoder_->xz_open = true;
+    } else {
+      int r = inflateInit2(&decoder_->gz, 15 + 16);  // gzip wrapper only
+      TAILOR_CHECK(r == Z_OK, "cannot start the gzip decoder for '" << path << "' (zlib error " << r << ")");
+      decoder_->gz_open = true;
+    }
+  } catch (...) {
+    ::close(fd_);
+    throw;
   }
   if (compression_ == Compression::kNone) return;
-  decoder_ = std::make_unique<Decoder>();
-  if (compression_ == Compression::kXz) {
-    lzma_ret r = lzma_stream_decoder(&decoder_->xz, UINT64_MAX, LZMA_CONCATENATED);
-    TAILOR_CHECK(r == LZMA_OK, "cannot start the xz decoder for '" << path << "' (liblzma error " << r << ")");
-    decoder_->xz_open = true;
-  } else {
-    int r = inflateInit2(&decoder_->gz, 15 + 16);  // gzip wrapper only
-    TAILOR_CHECK(r == Z_OK, "cannot start the gzip decoder for '" << path << "' (zlib error " << r << ")");
-    decoder_->gz_open = true;
-  }
+  prefetch_ = std::make_unique<Prefetch>();
+  prefetch_->thread = std::thread([this] { prefetch_loop(); });
 }
 
 LineReader::~LineReader() {
+  if (prefetch_) {
+    {
+      std::lock_guard<std::mutex> lock(prefetch_->mu);
+      prefetch_->stop = true;
+    }
+    prefetch_->cv.notify_all();
+    prefetch_->thread.join();
+  }
   if (fd_ >= 0) ::close(fd_);
+}
+
+void LineReader::prefetch_loop() {
+  Prefetch& p = *prefetch_;
+  const size_t block_bytes = in_buf_.size();
+  for (;;) {
+    std::vector<char> block;
+    {
+      std::unique_lock<std::mutex> lock(p.mu);
+      p.cv.wait(lock, [&] { return p.stop || p.full.size() < Prefetch::kDepth; });
+      if (p.stop) return;
+      if (!p.spare.empty()) {
+        block = std::move(p.spare.back());
+        p.spare.pop_back();
+      }
+    }
+    block.resize(block_bytes);
+    size_t n = 0;
+    try {
+      while (n < block_bytes) {
+        size_t k = decode(block.data() + n, block_bytes - n);
+        if (k == 0) break;
+        n += k;
+      }
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(p.mu);
+      p.error = std::current_exception();
+      p.done = true;
+      p.cv.notify_all();
+      return;
+    }
+    block.resize(n);
+    std::lock_guard<std::mutex> lock(p.mu);
+    if (n == 0) {
+      p.done = true;
+    } else {
+      p.full.push_back(std::move(block));
+    }
+    p.cv.notify_all();
+    if (n == 0) return;
+  }
+}
+
+size_t LineReader::pull(char* dst, size_t n) {
+  if (!prefetch_) return decode(dst, n);
+  Prefetch& p = *prefetch_;
+  if (p.cur_pos == p.cur.size()) {
+    std::unique_lock<std::mutex> lock(p.mu);
+    if (!p.cur.empty()) p.spare.push_back(std::move(p.cur));
+    p.cur.clear();
+    p.cur_pos = 0;
+    p.cv.wait(lock, [&] { return !p.full.empty() || p.done; });
+    if (p.full.empty()) {
+      if (p.error) std::rethrow_exception(p.error);
+      return 0;
+    }
+    p.cur = std::move(p.full.front());
+    p.full.pop_front();
+    p.cv.notify_all();
+  }
+  const size_t k = std::min(n, p.cur.size() - p.cur_pos);
+  std::memcpy(dst, p.cur.data() + p.cur_pos, k);
+  p.cur_pos += k;
+  return k;
 }
 
 size_t LineReader::read_raw(char* dst, size_t n) {
@@ -197,7 +296,7 @@ size_t LineReader::read(char* dst, size_t n) {
     line_pos_ += got;
   }
   while (got < n) {
-    size_t k = decode(dst + got, n - got);
+    size_t k = pull(dst + got, n - got);
     if (k == 0) break;
     got += k;
     bytes_out_ += k;
@@ -212,7 +311,7 @@ bool LineReader::read_line(std::string& line) {
   for (;;) {
     if (line_pos_ == line_end_) {
       line_pos_ = 0;
-      line_end_ = decode(line_buf_.data(), line_buf_.size());
+      line_end_ = pull(line_buf_.data(), line_buf_.size());
       bytes_out_ += line_end_;
       if (line_end_ == 0) break;
     }

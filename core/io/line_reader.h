@@ -2,6 +2,7 @@
 // transparently; the format is recognised by its magic bytes and checked against the extension.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -16,6 +17,8 @@ enum class Compression { kNone, kGzip, kXz };
 const char* compression_name(Compression c);
 
 /// A buffered reader over a plain, gzip or xz file. Reads in large chunks (default 1 MiB).
+/// Compressed input is decoded ahead by a background thread (so decompression overlaps the
+/// caller's parsing); errors from that thread are rethrown by read()/read_line().
 /// Errors (missing file, corrupt or truncated compressed data, an extension that does not match
 /// the content) throw tailor::Error naming the file.
 class LineReader {
@@ -35,23 +38,28 @@ class LineReader {
   Compression compression() const { return compression_; }
   /// Size of the file on disk and bytes of it consumed so far (for progress reports).
   uint64_t file_size() const { return file_size_; }
-  uint64_t file_bytes_read() const { return file_bytes_read_; }
+  uint64_t file_bytes_read() const { return file_bytes_read_.load(std::memory_order_relaxed); }
   /// Decompressed bytes handed out so far.
   uint64_t bytes_out() const { return bytes_out_; }
 
  private:
   struct Decoder;
+  struct Prefetch;
   size_t read_raw(char* dst, size_t n);  // raw file bytes
-  size_t decode(char* dst, size_t n);    // decompressed bytes
+  size_t decode(char* dst, size_t n);    // decompressed bytes (on the decoding thread)
+  size_t pull(char* dst, size_t n);      // decompressed bytes for the caller
+  void prefetch_loop();
 
   std::string path_;
   int fd_ = -1;
   Compression compression_ = Compression::kNone;
-  uint64_t file_size_ = 0, file_bytes_read_ = 0, bytes_out_ = 0;
+  uint64_t file_size_ = 0, bytes_out_ = 0;
+  std::atomic<uint64_t> file_bytes_read_{0};
   std::vector<char> in_buf_;  // compressed input
   size_t in_pos_ = 0, in_end_ = 0;
   bool raw_eof_ = false;
   std::unique_ptr<Decoder> decoder_;
+  std::unique_ptr<Prefetch> prefetch_;
   std::vector<char> line_buf_;  // used by read_line
   size_t line_pos_ = 0, line_end_ = 0;
 };

@@ -94,6 +94,16 @@ TEST(LineReader, MagicBytesWinOverAMissingExtension) {
   std::remove(p.c_str());
 }
 
+TEST(LineReader, ConcatenatedGzipMembersAreOneStream) {
+  const std::string p = temp_path("twice.csv.gz");
+  const std::string gz = file_bytes(kDir + "shop.csv.gz");
+  write_file(p, gz + gz);  // what `cat a.gz a.gz > b.gz` makes
+  LineReader r(p);
+  const std::string plain = file_bytes(kDir + "shop.csv");
+  EXPECT_EQ(read_all(r, 4096), plain + plain);
+  std::remove(p.c_str());
+}
+
 TEST(LineReader, ExtensionWithoutMatchingContentIsAnError) {
   const std::string p = temp_path("plain.csv.gz");
   write_file(p, "a,b\n1,2\n");

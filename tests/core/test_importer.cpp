@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <ctime>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -386,10 +387,12 @@ TEST(ImporterRealData, OnlineRetailPublishedFigures) {
   if (path.empty())
     GTEST_SKIP() << "$TAILOR_SHARED_DATA/online_retail/online_retail.csv.xz is absent (set TAILOR_SHARED_DATA)";
   const auto t0 = std::chrono::steady_clock::now();
+  const std::clock_t c0 = std::clock();
   ImportResult r = import_csv(retail(), path);
+  const double cpu = static_cast<double>(std::clock() - c0) / CLOCKS_PER_SEC;
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  std::printf("[ import   ] Online Retail: %lld rows in %.2f s (%.0f rows/s)\n",
-              static_cast<long long>(r.summary.rows_read), secs, r.summary.rows_read / secs);
+  std::printf("[ import   ] Online Retail: %lld rows in %.2f s wall, %.2f s CPU (%.0f rows/s)\n",
+              static_cast<long long>(r.summary.rows_read), secs, cpu, r.summary.rows_read / secs);
   std::fputs(r.summary.to_table().c_str(), stdout);
   const ImportSummary& s = r.summary;
   EXPECT_EQ(s.rows_read, 541909);
@@ -416,7 +419,9 @@ TEST(ImporterRealData, OnlineRetailPublishedFigures) {
   EXPECT_EQ(purchases_with_c, 0);
   EXPECT_EQ(format_utc(s.first_time), "2010-12-01 08:26:00");
   EXPECT_EQ(format_utc(s.last_time), "2011-12-09 12:50:00");
-  EXPECT_LT(secs, 10.0) << "the import should take a few seconds at most";
+  // CPU time (both threads) is what the code controls; wall time also depends on machine load.
+  EXPECT_LT(cpu, 6.0) << "the import should take a few seconds at most";
+  EXPECT_LT(secs, 20.0);
 }
 
 TEST(ImporterRealData, HillstromSegments) {
