@@ -373,6 +373,22 @@ TEST(Importer, HillstromStyleRowsMakeCustomersAndEmailLog) {
   EXPECT_TRUE(ds.transactions.size() == 0 && ds.products.size() == 0);
 }
 
+TEST(Importer, DocumentedOwnCsvExampleWorks) {
+  ImportResult r = import_csv(load_import_mapping(kDir + "my_shop.yaml"), kDir + "my_shop.csv");
+  const Dataset& ds = r.dataset;
+  EXPECT_EQ(r.summary.rows_kept, 3);
+  EXPECT_EQ(ds.customers.external_id, (std::vector<std::string>{"c-17"}));
+  EXPECT_EQ(ds.customers.consent, (std::vector<uint8_t>{1}));
+  EXPECT_EQ(ds.transactions.customer, (std::vector<int64_t>{0, -1, 0}));
+  const uint8_t R = static_cast<uint8_t>(TransactionKind::kReturn);
+  EXPECT_EQ(ds.transactions.kind[2], R);
+  EXPECT_EQ(ds.transactions.quantity, (std::vector<int32_t>{2, 1, -1}));
+  int64_t t = 0;
+  ASSERT_TRUE(DatetimeParser("%Y-%m-%d %H:%M").parse("2024-03-23 14:05", &t));
+  EXPECT_EQ(ds.transactions.time[0], t);
+  EXPECT_EQ(r.summary.cancellation_lines, 1);
+}
+
 // ---- Real data (../shared/data); skipped with a message when absent. ----
 
 std::string shared_data(const std::string& rel) {
