@@ -13,10 +13,17 @@ extern "C" {
 /// Opaque processor handle.
 typedef struct tailor_spm tailor_spm;
 
-/// Trains a model with SentencePiece's trainer; `args` is its flag string
-/// ("--input=... --model_prefix=... --vocab_size=..."). Returns 0 on success; on failure writes
-/// a message into err (size err_size).
-int tailor_spm_train(const char* args, char* err, size_t err_size);
+/// Trains a model with SentencePiece's trainer in memory: `args` is its flag string
+/// ("--model_type=unigram --vocab_size=8000 ..."), the sentences come from `sentences`
+/// (`lengths[i]` bytes each, `n` of them), and no file is read or written. Training runs on a
+/// fresh thread with SentencePiece's random generator seeded with a fixed value, so the same
+/// input gives the same model in every run. On success returns 0 and stores the
+/// serialized model in *model (free it with tailor_spm_free_bytes) and its size in *model_size;
+/// on failure returns 1 and writes a message into err (size err_size).
+int tailor_spm_train(const char* args, const char* const* sentences, const size_t* lengths,
+                     size_t n, char** model, size_t* model_size, char* err, size_t err_size);
+/// Frees a buffer returned by tailor_spm_train.
+void tailor_spm_free_bytes(char* bytes);
 
 /// Loads a serialized model (the bytes of a .model file). NULL on failure (message in err).
 tailor_spm* tailor_spm_load(const char* bytes, size_t size, char* err, size_t err_size);
