@@ -80,7 +80,8 @@ RgbImage draw_segment_scatter(const std::vector<double>& x, const std::vector<do
   RgbImage img(st.width, st.height);
 
   // Frame and titles.
-  draw_text(img, plot_x0, 8, title, kBlack, 2);
+  const int title_scale = text_width(title, 2) <= st.width - 2 * kMarginLeft ? 2 : 1;
+  draw_text(img, plot_x0, 8, title, kBlack, title_scale);
   draw_text(img, plot_x0, plot_y0 - 12, y_title, kBlack);
   draw_text(img, plot_x0 + (plot_w - text_width(x_title)) / 2, plot_y0 + plot_h + 14, x_title, kBlack);
   const Range rx = axis_range(x, st.clip_quantile), ry = axis_range(y, st.clip_quantile);

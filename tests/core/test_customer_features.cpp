@@ -9,6 +9,7 @@
 #include <set>
 
 #include "core/common/error.h"
+#include "core/config/param_set.h"
 #include "core/segment/customer_features.h"
 
 namespace tailor {
@@ -230,6 +231,26 @@ TEST(CustomerFeatures, BadReferencesNameTableRowAndField) {
   Dataset empty;
   add_customer(empty, "c", -1);
   expect_error(empty, "as_of_time", "no event");
+}
+
+TEST(CustomerFeatures, ParamsBindToConfigAndCommandLine) {
+  CLI::App app;
+  FeatureParams p;
+  ParamSet ps(&app, "customer_features");
+  add_feature_params(ps, p);
+  const char* argv[] = {"prog", "--top-categories", "3"};
+  app.parse(3, const_cast<char**>(argv));
+  ps.apply_yaml(YAML::Load("customer_features: {as_of_time: 123, categories: [Shoes, Bags], "
+                           "top_categories: 5, engagement_window_days: 0, recency_cap_days: 365, "
+                           "click_recency_cap_days: 90, return_rate_by_value: true}"),
+                "inline");
+  EXPECT_EQ(p.as_of_time, 123);
+  EXPECT_EQ(p.categories, (std::vector<std::string>{"Shoes", "Bags"}));
+  EXPECT_EQ(p.top_categories, 3);  // command line wins
+  EXPECT_EQ(p.engagement_window_days, 0);
+  EXPECT_FLOAT_EQ(p.recency_cap_days, 365.0f);
+  EXPECT_FLOAT_EQ(p.click_recency_cap_days, 90.0f);
+  EXPECT_TRUE(p.return_rate_by_value);
 }
 
 // A seeded random dataset against a direct serial computation of a few columns.

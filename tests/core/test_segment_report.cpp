@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <random>
@@ -26,15 +27,20 @@ namespace {
 
 constexpr UnixTime kAsOf = 1600000000;
 
-std::string temp_dir() {
-  static const std::string dir = [] {
+// A fresh folder per test, removed afterwards.
+class SegmentReportFiles : public ::testing::Test {
+ protected:
+  void SetUp() override {
     std::string tmpl = ::testing::TempDir() + "tailor_segment_report_XXXXXX";
-    char* made = ::mkdtemp(tmpl.data());
-    EXPECT_NE(made, nullptr);
-    return tmpl;
-  }();
-  return dir;
-}
+    ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
+    dir_ = tmpl;
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  const std::string& temp_dir() const { return dir_; }
+
+ private:
+  std::string dir_;
+};
 
 std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -184,7 +190,7 @@ TEST(PngWriter, EncodesDecodablePixels) {
   EXPECT_EQ(px(1, 1), std::string("\x01\x02\x03", 3));
 }
 
-TEST(SegmentReport, WritesCsvMarkdownAndDecodablePng) {
+TEST_F(SegmentReportFiles, WritesCsvMarkdownAndDecodablePng) {
   TinyCase tc;
   FeatureScaler scaler;
   scaler.fit(tc.raw);
@@ -234,7 +240,7 @@ TEST(SegmentReport, WritesCsvMarkdownAndDecodablePng) {
   EXPECT_TRUE(decoded == "matplotlib 240 320 3\n" || decoded == "zlib 240 320 960\n") << decoded;
 }
 
-TEST(SegmentReport, PlotSubsampleIsSeeded) {
+TEST_F(SegmentReportFiles, PlotSubsampleIsSeeded) {
   const uint64_t seed = 777;
   std::mt19937_64 rng(seed);
   TinyCase base;
