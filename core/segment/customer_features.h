@@ -54,8 +54,8 @@ struct CustomerFeatures {
 };
 
 /// Column-name prefix of a category share ("category_share:Shoes") and the name of "other".
-inline const char* kCategorySharePrefix = "category_share:";
-inline const char* kCategoryShareOther = "category_share_other";
+inline constexpr char kCategorySharePrefix[] = "category_share:";
+inline constexpr char kCategoryShareOther[] = "category_share_other";
 
 /// Computes the features of every customer of `ds`. O(rows) passes, OpenMP over customers.
 /// Throws tailor::Error on inconsistent tables (column lengths, out-of-range references,

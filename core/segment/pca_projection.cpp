@@ -17,30 +17,41 @@ PcaModel fit_pca(const float* x, size_t n, size_t d, size_t n_components) {
   PcaModel m;
   m.dim = d;
   m.n_components = n_components;
+  // Partial sums over fixed row blocks, merged in block order: the result does not depend on
+  // the number of threads.
+  constexpr size_t kBlock = 4096;
+  const size_t n_blocks = (n + kBlock - 1) / kBlock;
+  std::vector<double> partial(n_blocks * d, 0.0);
+#pragma omp parallel for schedule(static)
+  for (int64_t bb = 0; bb < static_cast<int64_t>(n_blocks); ++bb) {
+    const size_t b = static_cast<size_t>(bb);
+    double* acc = &partial[b * d];
+    for (size_t i = b * kBlock; i < std::min(n, (b + 1) * kBlock); ++i)
+      for (size_t j = 0; j < d; ++j) acc[j] += x[i * d + j];
+  }
   m.mean.assign(d, 0.0);
-  std::vector<double> cov(d * d, 0.0);
-#pragma omp parallel
-  {
-    std::vector<double> local(d, 0.0);
-#pragma omp for schedule(static) nowait
-    for (int64_t i = 0; i < static_cast<int64_t>(n); ++i)
-      for (size_t j = 0; j < d; ++j) local[j] += x[static_cast<size_t>(i) * d + j];
-#pragma omp critical
-    for (size_t j = 0; j < d; ++j) m.mean[j] += local[j];
-  }
+  for (size_t b = 0; b < n_blocks; ++b)
+    for (size_t j = 0; j < d; ++j) m.mean[j] += partial[b * d + j];
   for (double& v : m.mean) v /= double(n);
+
+  partial.assign(n_blocks * d * d, 0.0);
 #pragma omp parallel
   {
-    std::vector<double> local(d * d, 0.0), centred(d);
-#pragma omp for schedule(static) nowait
-    for (int64_t i = 0; i < static_cast<int64_t>(n); ++i) {
-      for (size_t j = 0; j < d; ++j) centred[j] = x[static_cast<size_t>(i) * d + j] - m.mean[j];
-      for (size_t a = 0; a < d; ++a)
-        for (size_t b = a; b < d; ++b) local[a * d + b] += centred[a] * centred[b];
+    std::vector<double> centred(d);
+#pragma omp for schedule(static)
+    for (int64_t bb = 0; bb < static_cast<int64_t>(n_blocks); ++bb) {
+      const size_t b = static_cast<size_t>(bb);
+      double* acc = &partial[b * d * d];
+      for (size_t i = b * kBlock; i < std::min(n, (b + 1) * kBlock); ++i) {
+        for (size_t j = 0; j < d; ++j) centred[j] = x[i * d + j] - m.mean[j];
+        for (size_t a = 0; a < d; ++a)
+          for (size_t c = a; c < d; ++c) acc[a * d + c] += centred[a] * centred[c];
+      }
     }
-#pragma omp critical
-    for (size_t k = 0; k < d * d; ++k) cov[k] += local[k];
   }
+  std::vector<double> cov(d * d, 0.0);
+  for (size_t b = 0; b < n_blocks; ++b)
+    for (size_t k = 0; k < d * d; ++k) cov[k] += partial[b * d * d + k];
   const double denom = n > 1 ? double(n - 1) : 1.0;
   for (size_t a = 0; a < d; ++a)
     for (size_t b = a; b < d; ++b) cov[b * d + a] = cov[a * d + b] = cov[a * d + b] / denom;

@@ -2,6 +2,7 @@
 // without purchases, returns, email engagement, as-of cut, no categories), plus a seeded random
 // dataset checked against a plain serial reference.
 #include <gtest/gtest.h>
+#include <omp.h>
 
 #include <cmath>
 #include <map>
@@ -273,7 +274,13 @@ TEST(CustomerFeatures, MatchesSerialReferenceOnRandomData) {
               static_cast<int16_t>(rng() % 3 == 0 ? -1 : 0), rng() % 2, rng() % 3 == 0);
   FeatureParams p;
   p.engagement_window_days = 30;
+  const int threads = omp_get_max_threads();
+  omp_set_num_threads(3);
   const CustomerFeatures f = compute_customer_features(ds, p);
+  omp_set_num_threads(1);
+  const CustomerFeatures f1 = compute_customer_features(ds, p);
+  omp_set_num_threads(threads);
+  EXPECT_EQ(f.values, f1.values) << "features depend on the number of threads";
 
   std::vector<std::set<int64_t>> invoices(n_customers);
   std::vector<double> net(n_customers, 0.0);

@@ -2,6 +2,7 @@
 // the PNG file (signature, IHDR, CRCs, decodes), the seeded plot subsample, the Jacobi eigen-solver
 // and PCA on data with a known principal axis.
 #include <gtest/gtest.h>
+#include <omp.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -333,7 +334,14 @@ TEST(Pca, FindsKnownPrincipalAxis) {
     x.push_back(float(-3.0 + 0.8 * t + 0.6 * s));
     x.push_back(float(1.0 + z));
   }
+  const int threads = omp_get_max_threads();
+  omp_set_num_threads(1);
+  const PcaModel m1 = fit_pca(x.data(), n, 3, 2);
+  omp_set_num_threads(3);
   const PcaModel m = fit_pca(x.data(), n, 3, 2);
+  omp_set_num_threads(threads);
+  EXPECT_EQ(m.components, m1.components) << "PCA depends on the number of threads";
+  EXPECT_EQ(m.mean, m1.mean);
   ASSERT_EQ(m.components.size(), 6u);
   // Signs: the largest-magnitude entry is positive -> (0.6, 0.8, 0) and (0.8, -0.6, 0).
   EXPECT_NEAR(m.components[0], 0.6, 0.01) << "seed " << seed;
