@@ -1,5 +1,6 @@
 // `tailor-bench kmeans`: CPU time per Lloyd iteration of tailor vs FAISS CPU and scikit-learn on the
 // same data and initial centroids, over a grid of (n, d, k); prints a table and writes JSON.
+#include <cblas.h>
 #include <faiss/Clustering.h>
 #include <faiss/IndexFlat.h>
 #include <omp.h>
@@ -198,6 +199,7 @@ void run_bench(const KMeansBenchParams& bp) {
   const bool with_faiss = bp.peers.find("faiss") != std::string::npos;
   const bool with_sklearn = bp.peers.find("sklearn") != std::string::npos;
   omp_set_num_threads(bp.threads);
+  openblas_set_num_threads(bp.threads);  // tailor and FAISS share this OpenBLAS
 
   const fs::path dir = fs::temp_directory_path() / ("tailor_bench_kmeans_" + std::to_string(getpid()));
   fs::create_directories(dir);

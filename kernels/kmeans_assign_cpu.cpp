@@ -77,12 +77,15 @@ void assign_rows_direct(const float* x, std::int64_t r0, std::int64_t r1, int d,
     const int rows = int(std::min<std::int64_t>(R, r1 - i0));
     const float* xr[R];
     for (int r = 0; r < R; ++r) xr[r] = x + (i0 + std::min(r, rows - 1)) * d;
-    float best[R];
-    int best_j[R];
-    for (int r = 0; r < R; ++r) {
-      best[r] = std::numeric_limits<float>::infinity();
-      best_j[r] = 0;
-    }
+    // Per lane (row r, centroid slot jj) running minimum; lanes are reduced once per row at the
+    // end, so the inner loops stay vector operations. Strict < keeps the lowest index per lane.
+    float best[R][J];
+    std::int32_t best_j[R][J];
+    for (int r = 0; r < R; ++r)
+      for (int jj = 0; jj < J; ++jj) {
+        best[r][jj] = std::numeric_limits<float>::infinity();
+        best_j[r][jj] = jj;
+      }
     for (int j0 = 0; j0 < kp; j0 += J) {
       float acc[R][J];
       for (int r = 0; r < R; ++r)
@@ -94,21 +97,24 @@ void assign_rows_direct(const float* x, std::int64_t r0, std::int64_t r1, int d,
           for (int jj = 0; jj < J; ++jj) acc[r][jj] += xv * c[jj];
         }
       }
-      for (int r = 0; r < R; ++r) {
-        float mn = std::numeric_limits<float>::infinity();
-        for (int jj = 0; jj < J; ++jj) mn = std::min(mn, acc[r][jj] + cn[j0 + jj]);
-        if (mn < best[r]) {
-          for (int jj = 0; jj < J; ++jj) {
-            if (acc[r][jj] + cn[j0 + jj] == mn) {
-              best[r] = mn;
-              best_j[r] = j0 + jj;
-              break;
-            }
-          }
+      for (int r = 0; r < R; ++r)
+        for (int jj = 0; jj < J; ++jj) {
+          const float v = acc[r][jj] + cn[j0 + jj];
+          const bool better = v < best[r][jj];
+          best[r][jj] = better ? v : best[r][jj];
+          best_j[r][jj] = better ? j0 + jj : best_j[r][jj];
         }
-      }
     }
-    for (int r = 0; r < rows; ++r) best_out[i0 - r0 + r] = best_j[r];
+    for (int r = 0; r < rows; ++r) {
+      float b = best[r][0];
+      std::int32_t bj = best_j[r][0];
+      for (int jj = 1; jj < J; ++jj)
+        if (best[r][jj] < b || (best[r][jj] == b && best_j[r][jj] < bj)) {
+          b = best[r][jj];
+          bj = best_j[r][jj];
+        }
+      best_out[i0 - r0 + r] = bj;
+    }
   }
 }
 

@@ -12,6 +12,7 @@
 #include "kernels/cluster_metrics.h"
 #include "kernels/kmeans.h"
 #include "kernels/kmeans_cpu.h"
+#include "kernels/kmeans_params.h"
 #include "tests/kernels/test_kmeans_util.h"
 
 namespace tailor {
@@ -303,6 +304,22 @@ TEST(KMeansParams, BadValuesAreClearErrors) {
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("point 2, feature 1"), std::string::npos) << e.what();
   }
+}
+
+TEST(KMeansParams, BindsToCommandLineAndYaml) {
+  CLI::App app;
+  KMeansParams p;
+  ParamSet ps(&app, "kmeans");
+  add_kmeans_params(ps, p);
+  const char* argv[] = {"prog", "--k", "12", "--n-init", "3"};
+  app.parse(5, const_cast<char**>(argv));
+  ps.apply_yaml(YAML::Load("kmeans: {k: 4, tol: 0.5, device: cuda}"), "inline");
+  EXPECT_EQ(p.k, 12);
+  EXPECT_EQ(p.n_init, 3);
+  EXPECT_DOUBLE_EQ(p.tol, 0.5);
+  EXPECT_EQ(p.device, "cuda");
+  EXPECT_EQ(p.max_iter, 100);
+  EXPECT_EQ(p.init, "kmeans++");
 }
 
 }  // namespace
