@@ -94,7 +94,7 @@ struct SynthParams {
   /// Local hour at which the rule sends.
   int rule_send_hour = 10;
   /// The rule sends nothing while the customer's fatigue exceeds this.
-  double rule_fatigue_cap = 1.5;
+  double rule_fatigue_cap = 0.6;
   /// e-folding time (days) of the fatigue score (a decayed count of past emails).
   double fatigue_decay_days = 3.0;
   /// Purchases needed before the loyalty campaign is eligible.
@@ -112,7 +112,7 @@ struct SynthParams {
   /// Open weight of campaign relevance.
   double open_relevance_weight = 0.8;
   /// Click-given-open intercept.
-  double click_base = -1.4;
+  double click_base = -2.5;
   /// Click-given-open weight of relevance.
   double click_relevance_weight = 1.5;
   /// Conversion-given-click intercept.
