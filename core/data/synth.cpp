@@ -17,6 +17,7 @@
 #include "core/data/synth_catalog.h"
 #include "core/data/synth_model.h"
 #include "core/data/synth_param_set.h"
+#include "core/data/synth_replay.h"
 #include "core/data/synth_rng.h"
 
 namespace tailor {
@@ -138,7 +139,8 @@ class CustomerSimulator {
       : p_(p), catalog_(catalog), cal_(cal), response_(p), policy_(p),
         decay_(std::exp(-1.0 / p.fatigue_decay_days)) {}
 
-  void run(int64_t i, Block& b) {
+  /// Simulates customer i, appending its rows to `b`; with `trace`, also records each decision.
+  void run(int64_t i, Block& b, std::vector<SynthDecision>* trace = nullptr) {
     const SynthLatentCustomer c = synth_latent_customer(p_, i);
     SynthRng rng(p_.seed, static_cast<uint64_t>(i), SynthStream::kCustomerHistory);
     taste_cum_.resize(p_.categories);
@@ -173,6 +175,7 @@ class CustomerSimulator {
         const uint32_t eligible = synth_eligible_campaigns(p_, s);
         if (eligible != 0) {
           const SynthAction a = policy_.sample(eligible, fatigue, rng);
+          if (trace) trace->push_back({s, eligible, a});
           const bool sent = a.campaign >= 0;
           const UnixTime t = local_time(c, d, sent ? a.hour * 3600 : 0);
           uint8_t opened = 0, clicked = 0, converted = 0, unsub = 0;
@@ -387,6 +390,19 @@ void reserve_for(std::vector<T>& v, size_t n) {
 }
 
 }  // namespace
+
+std::vector<SynthDecision> synth_replay_decisions(const SynthParams& p, const SynthCatalog& catalog,
+                                                  int64_t customer) {
+  validate_synth_params(p);
+  TAILOR_CHECK(customer >= 0 && customer < p.customers,
+               "synth: customer " << customer << " out of range [0, " << p.customers << ")");
+  const Calendar cal = make_calendar(p);
+  CustomerSimulator sim(p, catalog, cal);
+  Block scratch;
+  std::vector<SynthDecision> out;
+  sim.run(customer, scratch, &out);
+  return out;
+}
 
 Dataset generate_synthetic_shop(const SynthParams& p) {
   validate_synth_params(p);

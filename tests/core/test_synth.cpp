@@ -11,6 +11,7 @@
 #include "core/data/synth_catalog.h"
 #include "core/data/synth_model.h"
 #include "core/data/synth_param_set.h"
+#include "core/data/synth_replay.h"
 
 namespace tailor {
 namespace {
@@ -298,6 +299,43 @@ TEST(Synth, LoggedPropensitiesAreTheSamplingProbabilities) {
     if (e.campaign[r] < 0) sum += 1.0 / e.propensity[r];
   const double mean = sum / static_cast<double>(e.size());
   EXPECT_NEAR(mean, 1.0, 0.06) << "over " << e.size() << " decisions";
+}
+
+TEST(Synth, ReplayReproducesEveryLoggedDecision) {
+  // Replayed contexts: the logged propensity is pi(logged action | eligible set, fatigue), the
+  // full distribution over that action set sums to 1, and the rows match one for one.
+  const SynthParams p = small_params();
+  const SynthCatalog catalog = build_synth_catalog(p);
+  const SynthLoggingPolicy policy(p);
+  const auto& e = default_small().email_log;
+  std::vector<size_t> first(p.customers + 1, e.size());
+  for (size_t r = e.size(); r-- > 0;) first[e.customer[r]] = r;
+  for (int64_t i = p.customers - 1; i >= 0; --i) first[i] = std::min(first[i], first[i + 1]);
+  int64_t checked = 0;
+  for (int64_t i = 0; i < p.customers; i += 7) {
+    const auto decisions = synth_replay_decisions(p, catalog, i);
+    ASSERT_EQ(decisions.size(), first[i + 1] - first[i]) << "customer " << i;
+    for (size_t j = 0; j < decisions.size(); ++j) {
+      const size_t r = first[i] + j;
+      const SynthDecision& d = decisions[j];
+      ASSERT_NE(d.eligible, 0u);
+      ASSERT_EQ(e.campaign[r], d.action.campaign) << "row " << r;
+      ASSERT_EQ(e.hour[r], d.action.hour) << "row " << r;
+      if (d.action.campaign >= 0) {
+        ASSERT_TRUE(d.eligible & (1u << d.action.campaign));
+      }
+      const double pi = policy.propensity(d.eligible, d.state.fatigue, e.campaign[r], e.hour[r]);
+      ASSERT_FLOAT_EQ(e.propensity[r], static_cast<float>(pi)) << "row " << r;
+      double sum = 0.0;
+      for (const SynthAction& a : policy.distribution(d.eligible, d.state.fatigue)) {
+        sum += a.propensity;
+      }
+      ASSERT_NEAR(sum, 1.0, 1e-12) << "row " << r;
+      ++checked;
+    }
+  }
+  EXPECT_GT(checked, 10000);
+  EXPECT_THROW(synth_replay_decisions(p, catalog, p.customers), Error);
 }
 
 TEST(Synth, ResponseModelDirections) {
