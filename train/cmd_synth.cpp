@@ -48,25 +48,25 @@ void print_summary(const Dataset& ds, const std::string& output) {
   std::printf("  email revenue    %.0f (%.3f per send)\n", revenue, revenue / s);
 }
 
-const CommandRegistrar kRegistrar({
-    "synth",
-    "Generate the seeded synthetic shop (customers, products, purchases, logged email program) "
-    "and write it as a dataset file",
-    [](CLI::App* sub, std::vector<std::unique_ptr<ParamSet>>& params) -> std::function<void()> {
-      auto p = std::make_shared<SynthParams>();
-      auto output = std::make_shared<std::string>();
-      sub->add_option("--output,-o", *output, "dataset file to write (HDF5)")->required();
-      params.push_back(std::make_unique<ParamSet>(sub, "synth"));
-      add_synth_params(*params.back(), *p);
-      return [p, output]() {
-        TAILOR_CHECK(!output->empty(), "synth: --output must not be empty");
-        const Dataset ds = generate_synthetic_shop(*p);
-        print_summary(ds, *output);
-        std::fflush(stdout);
-        write_dataset(ds, *output);
-        std::printf("  written          %s\n", output->c_str());
-      };
-    }});
+const CommandRegistrar kRegistrar(
+    {"synth",
+     "Generate the seeded synthetic shop (customers, products, purchases, logged email program) "
+     "and write it as a dataset file",
+     [](CLI::App* sub, std::vector<std::unique_ptr<ParamSet>>& params) -> std::function<void()> {
+       auto p = std::make_shared<SynthParams>();
+       auto output = std::make_shared<std::string>();
+       sub->add_option("--output,-o", *output, "dataset file to write (HDF5)")->required();
+       params.push_back(std::make_unique<ParamSet>(sub, "synth"));
+       add_synth_params(*params.back(), *p);
+       return [p, output]() {
+         TAILOR_CHECK(!output->empty(), "synth: --output must not be empty");
+         const Dataset ds = generate_synthetic_shop(*p);
+         print_summary(ds, *output);
+         std::fflush(stdout);
+         write_dataset(ds, *output);
+         std::printf("  written          %s\n", output->c_str());
+       };
+     }});
 
 }  // namespace
 }  // namespace tailor

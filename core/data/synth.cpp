@@ -27,9 +27,9 @@ void validate_synth_params(const SynthParams& p) {
     TAILOR_CHECK(v >= 0.0 && v <= 1.0, "synth: " << name << " must be in [0, 1], got " << v);
   };
   TAILOR_CHECK(p.customers >= 1, "synth: customers must be >= 1, got " << p.customers);
-  TAILOR_CHECK(p.categories >= 1 && p.categories <= kSynthMaxCategories,
-               "synth: categories must be in 1.." << kSynthMaxCategories << ", got "
-                                                   << p.categories);
+  TAILOR_CHECK(
+      p.categories >= 1 && p.categories <= kSynthMaxCategories,
+      "synth: categories must be in 1.." << kSynthMaxCategories << ", got " << p.categories);
   TAILOR_CHECK(p.products >= p.categories && p.products <= INT32_MAX,
                "synth: products must be in [categories, 2^31), got " << p.products);
   TAILOR_CHECK(p.days >= 1 && p.days <= 36500, "synth: days must be in 1..36500, got " << p.days);
@@ -83,11 +83,11 @@ constexpr int64_t kBlocksPerWave = 32;
 
 /// Shop-wide per-day facts.
 struct Calendar {
-  UnixTime start = 0;               ///< first history day, 00:00 UTC
-  std::vector<uint8_t> clearance;   ///< January or July
-  std::vector<double> season;       ///< purchase-rate multiplier
+  UnixTime start = 0;              ///< first history day, 00:00 UTC
+  std::vector<uint8_t> clearance;  ///< January or July
+  std::vector<double> season;      ///< purchase-rate multiplier
   std::vector<int8_t> month, mday;
-  std::vector<uint8_t> leap;        ///< the day's year is a leap year
+  std::vector<uint8_t> leap;  ///< the day's year is a leap year
 };
 
 Calendar make_calendar(const SynthParams& p) {
@@ -136,7 +136,11 @@ struct Session {
 class CustomerSimulator {
  public:
   CustomerSimulator(const SynthParams& p, const SynthCatalog& catalog, const Calendar& cal)
-      : p_(p), catalog_(catalog), cal_(cal), response_(p), policy_(p),
+      : p_(p),
+        catalog_(catalog),
+        cal_(cal),
+        response_(p),
+        policy_(p),
         decay_(std::exp(-1.0 / p.fatigue_decay_days)) {}
 
   /// Simulates customer i, appending its rows to `b`; with `trace`, also records each decision.
@@ -255,8 +259,8 @@ class CustomerSimulator {
     std::vector<Session> out;
     const double boost = p_.clearance_boost * c.price_sensitivity;
     const double base = c.activity / 365.0;
-    const double max_rate =
-        base * (1.0 + p_.seasonality) * (1.0 + boost + p_.cart_abandon_ratio + p_.browse_abandon_ratio);
+    const double max_rate = base * (1.0 + p_.seasonality) *
+                            (1.0 + boost + p_.cart_abandon_ratio + p_.browse_abandon_ratio);
     if (max_rate <= 0.0) return out;
     double t = std::max(0, c.signup_day + 1);
     for (;;) {
@@ -271,7 +275,7 @@ class CustomerSimulator {
       const double v = u / (base * cal_.season[d]);  // uniform in [0, total weight)
       SessionKind kind = v < purchase_w                           ? kPurchaseSession
                          : v < purchase_w + p_.cart_abandon_ratio ? kCartSession
-                                                                   : kBrowseSession;
+                                                                  : kBrowseSession;
       out.push_back({d, draw_local_second(c, rng), kind});
     }
     std::stable_sort(out.begin(), out.end(), [](const Session& a, const Session& b) {
@@ -298,7 +302,8 @@ class CustomerSimulator {
       const int32_t qty = 1 + static_cast<int32_t>(rng.poisson(p_.extra_quantity));
       const float price =
           static_cast<float>(std::round(catalog_.products.price[prod] * discount * 100.0) / 100.0);
-      lines_.push_back({t, prod, qty, price, inv, static_cast<uint8_t>(TransactionKind::kPurchase)});
+      lines_.push_back(
+          {t, prod, qty, price, inv, static_cast<uint8_t>(TransactionKind::kPurchase)});
       total += qty * static_cast<double>(price);
       if (rng.bernoulli(p_.return_rate)) returned.push_back(first + static_cast<size_t>(l));
     }
@@ -338,10 +343,10 @@ class CustomerSimulator {
     ct.country.push_back(synth_countries()[c.country].first);
     ct.tz_offset_min.push_back(c.tz_offset_min);
     ct.signup_time.push_back(cal_.start + c.signup_day * kSecondsPerDay + c.signup_second);
-    ct.birthday.push_back(c.birth_month < 0 ? -1
-                                            : synth_days_from_civil(c.birth_year, c.birth_month,
-                                                                    c.birth_day) *
-                                                  kSecondsPerDay);
+    ct.birthday.push_back(c.birth_month < 0
+                              ? -1
+                              : synth_days_from_civil(c.birth_year, c.birth_month, c.birth_day) *
+                                    kSecondsPerDay);
     ct.consent.push_back(c.consent);
     ct.unsubscribed.push_back(c.unsubscribed_initial || unsubscribed_during);
     ct.suppressed.push_back(c.suppressed);
@@ -456,7 +461,8 @@ Dataset generate_synthetic_shop(const SynthParams& p) {
       reserve_for(e.hour, est(em));
       reserve_for(e.propensity, est(em));
       reserve_for(e.revenue, est(em));
-      for (auto* v : {&e.opened, &e.clicked, &e.converted, &e.unsubscribed}) reserve_for(*v, est(em));
+      for (auto* v : {&e.opened, &e.clicked, &e.converted, &e.unsubscribed})
+        reserve_for(*v, est(em));
       ds.invoices.reserve(est(inv));
       auto& c = ds.customers;
       for (auto* v : {&c.external_id, &c.email, &c.first_name, &c.country}) v->reserve(n);
@@ -505,18 +511,19 @@ Dataset generate_synthetic_shop(const SynthParams& p) {
       append(e.revenue, b.email.revenue);
       append(e.unsubscribed, b.email.unsubscribed);
     }
-    const int64_t done_customers = std::min(n, wave_end * kCustomersPerBlock) -
-                                   std::min(n, wave * kCustomersPerBlock);
+    const int64_t done_customers =
+        std::min(n, wave_end * kCustomersPerBlock) - std::min(n, wave * kCustomersPerBlock);
     progress.advance(done_customers);
   }
   progress.finish();
 
   ds.metadata["source"] = "synth";
   ds.metadata["synth_params"] = synth_params_yaml(p);
-  spdlog::info("synth: {} customers, {} products, {} invoices, {} transaction lines, {} email "
-               "decisions",
-               ds.customers.size(), ds.products.size(), ds.invoices.size(),
-               ds.transactions.size(), ds.email_log.size());
+  spdlog::info(
+      "synth: {} customers, {} products, {} invoices, {} transaction lines, {} email "
+      "decisions",
+      ds.customers.size(), ds.products.size(), ds.invoices.size(), ds.transactions.size(),
+      ds.email_log.size());
   return ds;
 }
 

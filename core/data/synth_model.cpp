@@ -23,14 +23,14 @@ constexpr double kCountryWeights[] = {0.40, 0.05, 0.12, 0.10, 0.05, 0.05, 0.10, 
 
 const std::vector<std::string>& synth_campaign_names() {
   static const std::vector<std::string> names = {
-      "welcome",  "cart_abandonment", "browse_abandonment", "new_arrivals", "win_back",
-      "birthday", "clearance",        "loyalty",            "cross_sell"};
+      "welcome",   "cart_abandonment", "browse_abandonment", "new_arrivals", "win_back", "birthday",
+      "clearance", "loyalty",          "cross_sell"};
   return names;
 }
 
 const std::array<int, kSynthCampaignCount>& synth_rule_priority() {
   static const std::array<int, kSynthCampaignCount> order = {
-      kCartAbandonment, kWelcome, kBirthday, kBrowseAbandonment, kWinBack,
+      kCartAbandonment, kWelcome, kBirthday,  kBrowseAbandonment, kWinBack,
       kCrossSell,       kLoyalty, kClearance, kNewArrivals};
   return order;
 }
@@ -45,11 +45,10 @@ const std::vector<std::pair<std::string, int16_t>>& synth_countries() {
 
 const std::vector<std::string>& synth_first_names() {
   static const std::vector<std::string> n = {
-      "Alice", "Ben",    "Chloe", "Daniel", "Emma",  "Finn",   "Grace", "Hugo",  "Isla",
-      "Jack",  "Katie",  "Leo",   "Maya",   "Noah",  "Olivia", "Paul",  "Quinn", "Ruby",
-      "Sam",   "Tara",   "Umar",  "Vera",   "Will",  "Xena",   "Yusuf", "Zoe",   "Anna",
-      "Lukas", "Sophie", "Marco", "Lucia",  "Jonas", "Elena",  "Mateo", "Aoife", "Liam",
-      "Hana",  "Omar",   "Priya", "Theo"};
+      "Alice", "Ben",   "Chloe", "Daniel", "Emma",   "Finn", "Grace", "Hugo",  "Isla",   "Jack",
+      "Katie", "Leo",   "Maya",  "Noah",   "Olivia", "Paul", "Quinn", "Ruby",  "Sam",    "Tara",
+      "Umar",  "Vera",  "Will",  "Xena",   "Yusuf",  "Zoe",  "Anna",  "Lukas", "Sophie", "Marco",
+      "Lucia", "Jonas", "Elena", "Mateo",  "Aoife",  "Liam", "Hana",  "Omar",  "Priya",  "Theo"};
   return n;
 }
 
@@ -196,11 +195,11 @@ SynthResponse SynthResponseModel::respond(const SynthLatentCustomer& c, const Sy
                             p_.open_hour_weight * c.hour_affinity(hour) +
                             p_.open_relevance_weight * r - f;
   const double click_logit = p_.click_base + p_.click_relevance_weight * r - 0.5 * f;
-  const double convert_logit = p_.convert_base + p_.convert_relevance_weight * r +
-                               p_.convert_activity_weight *
-                                   std::log(c.activity / p_.purchases_per_year);
-  const double unsub_logit = p_.unsubscribe_base + p_.unsubscribe_fatigue_weight * f +
-                             p_.unsubscribe_relevance_weight * r;
+  const double convert_logit =
+      p_.convert_base + p_.convert_relevance_weight * r +
+      p_.convert_activity_weight * std::log(c.activity / p_.purchases_per_year);
+  const double unsub_logit =
+      p_.unsubscribe_base + p_.unsubscribe_fatigue_weight * f + p_.unsubscribe_relevance_weight * r;
   SynthResponse out;
   out.open = sigmoid(open_logit);
   out.click = out.open * sigmoid(click_logit);
@@ -235,7 +234,8 @@ double SynthLoggingPolicy::propensity(uint32_t eligible, double fatigue, int cam
                                       int hour) const {
   const int n = __builtin_popcount(eligible);
   const SynthAction rule = rule_action(eligible, fatigue);
-  const double rule_mass = (rule.campaign == campaign && rule.hour == hour) ? 1.0 - p_.epsilon : 0.0;
+  const double rule_mass =
+      (rule.campaign == campaign && rule.hour == hour) ? 1.0 - p_.epsilon : 0.0;
   if (campaign < 0) {
     if (hour != -1) return 0.0;
     return p_.epsilon / (n + 1) + rule_mass;

@@ -34,24 +34,24 @@ constexpr int kSynthMaxCategories = 12;
 /// Hidden state of one customer; `synth_latent_customer` regenerates it from (seed, index).
 struct SynthLatentCustomer {
   std::array<double, kSynthMaxCategories> taste{};  ///< Dirichlet category tastes (first K used)
-  double price_sensitivity = 0;   ///< Beta(2,2) in (0,1)
-  double activity = 0;            ///< organic baskets per year
-  double hour_center = 0;         ///< preferred local hour (fractional, circular)
-  double hour_width = 0;          ///< its std dev in hours
+  double price_sensitivity = 0;                     ///< Beta(2,2) in (0,1)
+  double activity = 0;                              ///< organic baskets per year
+  double hour_center = 0;                           ///< preferred local hour (fractional, circular)
+  double hour_width = 0;                            ///< its std dev in hours
   std::array<double, 24> hour_prob{};  ///< distribution of local activity hour (sums to 1)
-  double hour_prob_max = 0;       ///< max of hour_prob
-  double fatigue_sensitivity = 0; ///< open-logit penalty per unit of fatigue
-  double open_offset = 0;         ///< personal open propensity (logit offset)
-  int country = 0;                ///< index into the built-in country list
+  double hour_prob_max = 0;            ///< max of hour_prob
+  double fatigue_sensitivity = 0;      ///< open-logit penalty per unit of fatigue
+  double open_offset = 0;              ///< personal open propensity (logit offset)
+  int country = 0;                     ///< index into the built-in country list
   int16_t tz_offset_min = 0;
-  int signup_day = 0;             ///< days relative to the first history day (negative: before)
-  int signup_second = 0;          ///< second of that day (UTC)
+  int signup_day = 0;     ///< days relative to the first history day (negative: before)
+  int signup_second = 0;  ///< second of that day (UTC)
   int birth_year = -1, birth_month = -1, birth_day = -1;  ///< -1: unknown birthday
   bool consent = false;
   bool unsubscribed_initial = false;
   bool suppressed = false;
-  int first_name = 0;             ///< index into the built-in first-name list
-  bool email_org = false;         ///< example.org instead of example.com
+  int first_name = 0;      ///< index into the built-in first-name list
+  bool email_org = false;  ///< example.org instead of example.com
 
   /// Send-hour affinity in [0,1]: hour_prob[h] / max(hour_prob).
   double hour_affinity(int local_hour) const { return hour_prob[local_hour] / hour_prob_max; }
@@ -68,16 +68,16 @@ const std::vector<std::string>& synth_first_names();
 
 /// What the shop knows about a customer at a decision (history strictly before that day).
 struct SynthCustomerState {
-  int day = 0;                       ///< day index of the decision
+  int day = 0;  ///< day index of the decision
   int days_since_signup = 0;
   int days_since_purchase = -1;      ///< -1: never purchased
   int purchases = 0;                 ///< baskets so far
   int days_since_cart_abandon = -1;  ///< -1: none
   int days_since_browse_abandon = -1;
   bool birthday_today = false;
-  bool in_clearance = false;         ///< January or July sale
+  bool in_clearance = false;  ///< January or July sale
   bool broadcast_day = false;
-  double fatigue = 0;                ///< sum over past emails of exp(-age_days / decay_days)
+  double fatigue = 0;  ///< sum over past emails of exp(-age_days / decay_days)
 };
 
 /// Bit mask (1 << campaign) of the campaigns the shop may send in this state.
