@@ -24,7 +24,7 @@ struct SynthParams {
   int categories = 12;
   /// Days of history.
   int days = 365;
-  /// First day of history (UTC), YYYY-MM-DD.
+  /// First day of history, YYYY-MM-DD (days are customers' local days).
   std::string start_date = "2023-01-01";
   /// Seed of every random choice.
   uint64_t seed = 42;
