@@ -11,7 +11,8 @@ void add_synth_params(ParamSet& ps, SynthParams& p) {
       "Number of product categories, 1..12, taken in order from the built-in list (dresses, tops, "
       "bottoms, shoes, outerwear, accessories, beauty, skincare, kitchen, home, outdoor, sports).");
   ps.add("days", &p.days, "Days of history.");
-  ps.add("start_date", &p.start_date, "First day of history, YYYY-MM-DD (days are customers' local days).");
+  ps.add("start_date", &p.start_date,
+         "First day of history, YYYY-MM-DD (days are customers' local days).");
   ps.add("seed", &p.seed, "Seed of every random choice.");
   ps.add("threads", &p.threads, "OpenMP threads, 0 = OpenMP default. Does not change the result.");
   ps.add("taste_concentration", &p.taste_concentration,
