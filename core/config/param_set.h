@@ -5,7 +5,9 @@
 #include <CLI/CLI.hpp>
 #include <yaml-cpp/yaml.h>
 
+#include <charconv>
 #include <functional>
+#include <type_traits>
 #include <string>
 #include <vector>
 
@@ -34,7 +36,13 @@ class ParamSet {
                               << "' has the wrong type: " << ex.what());
       }
     };
-    e.to_yaml = [field](YAML::Node& n, const std::string& k) { n[k] = *field; };
+    e.to_yaml = [field](YAML::Node& n, const std::string& k) {
+      if constexpr (std::is_floating_point_v<T>) {
+        n[k] = shortest_decimal(static_cast<double>(*field));  // 0.4, not 0.40000000000000002
+      } else {
+        n[k] = *field;
+      }
+    };
     entries_.push_back(std::move(e));
   }
 
@@ -70,6 +78,11 @@ class ParamSet {
     std::function<void(const YAML::Node&)> from_yaml;
     std::function<void(YAML::Node&, const std::string&)> to_yaml;
   };
+  static std::string shortest_decimal(double v) {
+    char buf[64];
+    auto res = std::to_chars(buf, buf + sizeof buf, v);
+    return std::string(buf, res.ptr);
+  }
   static std::string dashed(std::string s) {
     for (char& c : s)
       if (c == '_') c = '-';

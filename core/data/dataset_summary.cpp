@@ -69,8 +69,21 @@ std::string describe_dataset(const Dataset& ds) {
      << " campaigns (open " << share(opened, sent) << "%, click " << share(clicked, sent)
      << "%, conversion " << share(converted, sent) << "%, unsubscribe " << share(unsubscribed, sent)
      << "%, revenue " << revenue << ")\n";
+  // Metadata values can be long (an import mapping, a summary as JSON): show their first lines.
+  constexpr int kMaxLines = 40;
   for (const auto& [key, value] : ds.metadata) {
-    os << "metadata." << key << ": " << value << "\n";
+    std::istringstream lines(value);
+    std::string line;
+    int n = 0;
+    os << "metadata." << key << ":";
+    while (std::getline(lines, line)) {
+      if (++n > kMaxLines) {
+        os << "\n  ...";
+        break;
+      }
+      os << (n == 1 ? " " : "\n  ") << line;
+    }
+    os << "\n";
   }
   return os.str();
 }
