@@ -107,13 +107,6 @@ struct Cell {
   std::string method;
 };
 
-/// Marginal cost of one iteration from runs of n1 and nn iterations taking t1 and tn seconds
-/// (falls back to tn / nn when the runs did the same number of iterations).
-double per_iteration_ms(double t1, int n1, double tn, int nn) {
-  if (nn > n1) return 1e3 * (tn - t1) / double(nn - n1);
-  return 1e3 * tn / double(std::max(1, nn));
-}
-
 /// One assignment with a given method (ms), for the direct-vs-SGEMM tuning columns.
 double time_assign(const std::vector<float>& x, std::int64_t n, int d, const float* c, int k,
                    KMeansAssignMethod method, int repeats) {
@@ -135,37 +128,26 @@ void run_tailor(Cell& cell, const std::vector<float>& x, const std::vector<float
   p.k = cell.k;
   p.max_iter = iters;
   p.tol = 0.0;
-  // Fastest of `repeats` fits with max_iter = 1 and with max_iter = iters; the difference over
-  // the extra iterations is the cost of one iteration without the fixed costs.
-  double t1 = INFINITY, tn = INFINITY;
-  int n1 = 1, nn = 1;
+  // Fastest of `repeats` fits; per iteration = total / n_iter. A fit does n_iter updates and
+  // n_iter + 1 assignments (the last makes labels match the centroids), like scikit-learn; FAISS
+  // does n_iter of each, so the ratio to FAISS is charged one extra assignment.
+  cell.tailor_ms = INFINITY;
   for (int rep = 0; rep < repeats; ++rep) {
-    for (int max_iter : {1, iters}) {
-      p.max_iter = max_iter;
-      auto t0 = Clock::now();
-      KMeansResult r = kmeans_fit(x.data(), cell.n, cell.d, p, init.data());
-      const double s = seconds_since(t0);
-      if (max_iter == 1) {
-        t1 = std::min(t1, s);
-        n1 = r.n_iter;
-      } else {
-        tn = std::min(tn, s);
-        nn = r.n_iter;
-        cell.tailor_inertia = r.inertia;
-      }
-    }
+    auto t0 = Clock::now();
+    KMeansResult r = kmeans_fit(x.data(), cell.n, cell.d, p, init.data());
+    const double s = seconds_since(t0);
+    cell.tailor_iters = std::max(1, r.n_iter);
+    cell.tailor_ms = std::min(cell.tailor_ms, 1e3 * s / cell.tailor_iters);
+    cell.tailor_inertia = r.inertia;
   }
-  cell.tailor_iters = nn;
-  cell.tailor_ms = per_iteration_ms(t1, n1, tn, nn);
 }
 
 void run_faiss(Cell& cell, const std::vector<float>& x, const std::vector<float>& init, int iters,
                int repeats) {
-  double t1 = INFINITY, tn = INFINITY;
+  cell.faiss_ms = INFINITY;
   for (int rep = 0; rep < repeats; ++rep) {
-   for (int niter : {1, iters}) {
   faiss::ClusteringParameters cp;
-  cp.niter = niter;
+  cp.niter = iters;
   cp.max_points_per_centroid = INT_MAX;  // no subsampling
   cp.min_points_per_centroid = 1;
   cp.seed = 1234;
@@ -174,11 +156,9 @@ void run_faiss(Cell& cell, const std::vector<float>& x, const std::vector<float>
   faiss::IndexFlatL2 index(cell.d);
   auto t0 = Clock::now();
   clus.train(cell.n, x.data(), index);
-  (niter == 1 ? t1 : tn) = std::min(niter == 1 ? t1 : tn, seconds_since(t0));
+  cell.faiss_ms = std::min(cell.faiss_ms, 1e3 * seconds_since(t0) / iters);
   cell.faiss_inertia = clus.iteration_stats.empty() ? 0.0 : clus.iteration_stats.back().obj;
-   }
   }
-  cell.faiss_ms = per_iteration_ms(t1, 1, tn, iters);
 }
 
 template <class T>
