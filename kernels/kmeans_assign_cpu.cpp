@@ -31,10 +31,12 @@ constexpr std::int64_t kMinParallelWork = std::int64_t(1) << 20;
 
 std::int64_t round_up(std::int64_t v, std::int64_t m) { return (v + m - 1) / m * m; }
 
-/// Exact squared distance, accumulated in double.
+/// Exact squared distance, accumulated in double (vector lanes summed in a fixed order: the
+/// same on a given machine, whatever the threads).
 TAILOR_KMEANS_CLONES
 double squared_distance(const float* a, const float* b, int d) {
   double s = 0.0;
+#pragma omp simd reduction(+ : s)
   for (int t = 0; t < d; ++t) {
     double diff = double(a[t]) - double(b[t]);
     s += diff * diff;
