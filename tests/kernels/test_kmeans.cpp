@@ -136,18 +136,19 @@ TEST(KMeansFit, EmptyClusterIsReseededFromFarthestPoint) {
   const std::uint64_t seed = test_seed();
   std::mt19937_64 rng(seed);
   std::vector<std::int32_t> truth;
-  const int d = 3, centers = 4;
-  std::vector<float> x = make_blobs(800, d, centers, rng, &truth);
-  // Initial centroids: two on blob 0, one far away from everything (its cluster starts empty), one
-  // on blob 1: blobs 2 and 3 are only reachable through re-seeding.
-  std::vector<float> init = {x[0], x[1], x[2], x[0] + 0.1f, x[1], x[2], 1e4f, 1e4f, 1e4f,
-                             x[3], x[4], x[5]};
+  const int d = 3, centers = 3;
+  std::vector<float> x = make_blobs(900, d, centers, rng, &truth);  // point i is in blob i % 3
+  // Initial centroids: on blob 0, on blob 1, and far from everything. The third cluster is empty
+  // after the first assignment; the farthest point from its centroid is then in blob 2, so the
+  // re-seeded centroid lands there and Lloyd recovers the three blobs.
+  std::vector<float> init = {x[0], x[1], x[2], x[3], x[4], x[5], 1e4f, 1e4f, 1e4f};
   KMeansParams p;
   p.k = centers;
   p.tol = 0.0;
-  KMeansResult r = kmeans_fit(x.data(), 800, d, p, init.data());
-  for (int j = 0; j < centers; ++j) EXPECT_GT(r.cluster_sizes[j], 0) << "seed=" << seed << " j=" << j;
+  KMeansResult r = kmeans_fit(x.data(), 900, d, p, init.data());
+  for (int j = 0; j < centers; ++j) EXPECT_EQ(r.cluster_sizes[j], 300) << "seed=" << seed << " j=" << j;
   EXPECT_DOUBLE_EQ(adjusted_rand_index(r.labels, truth), 1.0) << "seed=" << seed;
+  EXPECT_LT(r.centroids[8], 100.0f) << "the far centroid was not re-seeded";
 }
 
 TEST(KMeansFit, MoreClustersThanDistinctPoints) {
@@ -223,11 +224,11 @@ void expect_same(const KMeansResult& a, const KMeansResult& b, const std::string
 TEST(KMeansBatched, EqualsOneByOne) {
   const std::uint64_t seed = test_seed();
   std::mt19937_64 rng(seed);
-  for (int d : {5, 40}) {  // fused-loop and SGEMM assignment
+  for (int d : {5, 520}) {  // fused-loop and SGEMM assignment (kmeans_assign_cpu_method)
     std::vector<std::vector<float>> data;
     std::vector<KMeansProblem> problems;
     for (int p = 0; p < 24; ++p) {
-      const std::int64_t n = 200 + std::int64_t(rng() % 1300);
+      const std::int64_t n = 200 + std::int64_t(rng() % (d > 100 ? 500 : 1300));
       data.push_back(random_uniform(n * d, rng));
       KMeansProblem pr;
       pr.n = n;
