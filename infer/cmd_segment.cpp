@@ -66,6 +66,8 @@ void run_segment_infer(const SegmentInferIo& io, const SegmentReportParams& repo
     std::printf("segment %d: %lld customers\n", j, static_cast<long long>(sizes[static_cast<size_t>(j)]));
   std::fflush(stdout);
 
+  if (const auto parent = std::filesystem::path(io.output).parent_path(); !parent.empty())
+    std::filesystem::create_directories(parent);
   write_assignments_csv(ds, a, io.output);
   spdlog::info("segment: assignments written to {}", io.output);
   if (!io.report_dir.empty()) {

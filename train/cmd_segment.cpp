@@ -33,6 +33,7 @@ std::string effective_config(const std::vector<ParamSet*>& sets) {
 
 void run_segment_train(const SegmentTrainIo& io, const SegmentParams& p, const std::string& config) {
   TAILOR_CHECK(!io.output.empty(), "segment: --output is required");
+  check_segment_params(p);  // before the dataset is read
   const auto t_all = std::chrono::steady_clock::now();
   auto t0 = t_all;
   const Dataset ds = read_dataset(io.dataset);
@@ -40,6 +41,8 @@ void run_segment_train(const SegmentTrainIo& io, const SegmentParams& p, const s
                ds.customers.size(), ds.transactions.size(), seconds_since(t0));
 
   SegmentTraining t = train_segments(ds, p);
+  if (const auto parent = std::filesystem::path(io.output).parent_path(); !parent.empty())
+    std::filesystem::create_directories(parent);
   std::printf("%s", format_k_scores(t.model).c_str());
   std::printf("chosen k = %d (%s)\n", t.model.k,
               p.k > 0 ? "fixed by k" : "highest silhouette");

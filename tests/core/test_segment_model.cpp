@@ -1,9 +1,11 @@
 // Segment model: training finds 3 clearly separated customer groups (ARI 1), checkpoint round trip,
-// inference applies the training transform, clear errors, determinism, config defaults, and the
-// binaries end to end (synth -> tailor-train segment -> tailor-infer segment).
+// inference applies the training transform, clear errors, determinism, config defaults, the
+// binaries end to end (synth -> tailor-train segment -> tailor-infer segment) and the scaler clip's
+// effect on UCI Online Retail (when $TAILOR_SHARED_DATA has it).
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -14,6 +16,8 @@
 #include "core/common/error.h"
 #include "core/config/param_set.h"
 #include "core/data/dataset_io.h"
+#include "core/data/import_mapping.h"
+#include "core/data/importer.h"
 #include "core/segment/segment_model.h"
 #include "kernels/cluster_metrics.h"
 
@@ -438,6 +442,31 @@ TEST_F(SegmentFiles, BinariesEndToEnd) {
     if (!ds.customers.email[i].empty()) {
       EXPECT_EQ(r.second.find(ds.customers.email[i]), std::string::npos);
     }
+}
+
+// Online Retail's return_rate (median 0, IQR 0.021) dominates unclipped scaling: one segment then
+// holds almost everyone. With the default clip no segment holds more than 60%.
+TEST(SegmentModelRealData, OnlineRetailClipKeepsReturnRateFromDominating) {
+  const char* env = std::getenv("TAILOR_SHARED_DATA");
+  const std::string csv = env && *env ? std::string(env) + "/online_retail/online_retail.csv.xz" : "";
+  if (csv.empty() || !fs::is_regular_file(csv))
+    GTEST_SKIP() << "$TAILOR_SHARED_DATA/online_retail/online_retail.csv.xz is absent (set TAILOR_SHARED_DATA)";
+  const Dataset ds =
+      import_csv(load_import_mapping(std::string(TAILOR_SOURCE_DIR) + "/configs/import/online_retail.yaml"), csv)
+          .dataset;
+  ASSERT_EQ(ds.customers.size(), 4372u);
+  auto largest_share = [](const SegmentModel& m) {
+    return double(*std::max_element(m.train_sizes.begin(), m.train_sizes.end())) / double(m.n_train_customers);
+  };
+  SegmentParams p;  // the documented defaults
+  const SegmentTraining clipped = train_segments(ds, p);
+  std::printf("%s", format_k_scores(clipped.model).c_str());
+  EXPECT_LT(largest_share(clipped.model), 0.6);
+  EXPECT_EQ(clipped.label_mismatches, 0);
+  EXPECT_EQ(assign_segments(clipped.model, ds).labels, clipped.labels);
+  p.scaler_clip = 0;
+  const SegmentTraining raw = train_segments(ds, p);
+  EXPECT_GT(largest_share(raw.model), 0.8);
 }
 
 }  // namespace
