@@ -20,5 +20,13 @@ echo "== 1. synthetic shop: $CUSTOMERS customers, $PRODUCTS products, seed $SEED
 echo "== 2. dataset summary"
 "$BIN/tailor-infer" inspect "$OUT_DIR/shop.h5"
 
+echo "== 3. customer segments: train on the shop, assign every customer (docs/segments.md)"
+"$BIN/tailor-train" segment --config configs/segment.yaml --dataset "$OUT_DIR/shop.h5" \
+  --output "$OUT_DIR/segments.h5" --report-dir "$OUT_DIR/segments/train"
+"$BIN/tailor-infer" segment --config configs/segment.yaml --dataset "$OUT_DIR/shop.h5" \
+  --checkpoint "$OUT_DIR/segments.h5" --output "$OUT_DIR/segments/assignments.csv" \
+  --report-dir "$OUT_DIR/segments"
+
 echo
 echo "Done. Dataset: $OUT_DIR/shop.h5 (layout: docs/dataset.md)."
+echo "Segments: $OUT_DIR/segments.h5, $OUT_DIR/segments/assignments.csv, report $OUT_DIR/segments/segments.md"

@@ -35,6 +35,11 @@ double quantile_in_place(std::vector<float>& v, double q) {
   return a + frac * (b - a);
 }
 
+FeatureScaler::FeatureScaler(float clip) : clip_(clip) {
+  TAILOR_CHECK(std::isfinite(clip) && clip >= 0.0f,
+               "feature scaler: clip must be finite and >= 0 (0 = no clipping), got " << clip);
+}
+
 bool FeatureScaler::default_log1p(const std::string& name) {
   static const std::set<std::string> kHeavyTailed = {
       "frequency", "monetary", "basket_size", "email_sends", "email_opens", "email_clicks"};
@@ -115,7 +120,9 @@ void FeatureScaler::check_columns(const std::vector<std::string>& names) const {
 
 float FeatureScaler::transform_value(size_t j, float v) const {
   const float f = log1p_[j] ? signed_log1p(v) : v;
-  return (f - medians_[j]) / iqrs_[j];
+  const float y = (f - medians_[j]) / iqrs_[j];
+  if (clip_ > 0.0f) return std::min(clip_, std::max(-clip_, y));
+  return y;
 }
 
 void FeatureScaler::transform_in_place(float* x, size_t n_rows,
@@ -143,12 +150,18 @@ ScalerArrays FeatureScaler::to_arrays() const {
   a.medians = medians_;
   a.iqrs = iqrs_;
   a.log1p = log1p_;
+  a.clip = clip_;
   return a;
 }
 
 FeatureScaler FeatureScaler::from_arrays(const ScalerArrays& a) {
-  TAILOR_CHECK(a.version == kFormatVersion, "feature scaler format version " << a.version
-                                                << " is not the supported version " << kFormatVersion);
+  TAILOR_CHECK(a.version == 1 || a.version == kFormatVersion,
+               "feature scaler format version " << a.version << " is not supported (1 or "
+                                                << kFormatVersion << ")");
+  // Version 1 had no clip: 0 reproduces its transform exactly.
+  const float clip = a.version == 1 ? 0.0f : a.clip;
+  TAILOR_CHECK(std::isfinite(clip) && clip >= 0.0f,
+               "feature scaler: clip must be finite and >= 0 (0 = no clipping), got " << clip);
   const size_t d = a.names.size();
   TAILOR_CHECK(d > 0, "feature scaler: no columns");
   TAILOR_CHECK(a.medians.size() == d && a.iqrs.size() == d && a.log1p.size() == d,
@@ -165,7 +178,7 @@ FeatureScaler FeatureScaler::from_arrays(const ScalerArrays& a) {
     TAILOR_CHECK(a.log1p[j] <= 1, "feature scaler: column '" << a.names[j] << "' has log1p flag "
                                                              << int(a.log1p[j]) << " (0 or 1)");
   }
-  FeatureScaler s;
+  FeatureScaler s(clip);
   s.names_ = a.names;
   s.medians_ = a.medians;
   s.iqrs_ = a.iqrs;

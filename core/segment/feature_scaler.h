@@ -1,5 +1,6 @@
 // Per-column feature scaling for segmentation: optional signed log1p for heavy-tailed columns, then
-// robust scaling (x - median) / IQR. Fitted at training, stored as plain arrays, applied at inference.
+// robust scaling (x - median) / IQR, then clipping to [-clip, clip]. Fitted at training, stored as
+// plain arrays, applied at inference.
 #pragma once
 
 #include <cstddef>
@@ -18,13 +19,22 @@ struct ScalerArrays {
   std::vector<float> medians;    ///< of the (log-transformed where flagged) column
   std::vector<float> iqrs;       ///< q75 - q25 of the same, 1 where that is 0
   std::vector<uint8_t> log1p;    ///< 1: signed log1p before centring
+  float clip = 0.0f;             ///< scaled values are clipped to [-clip, clip]; 0 = no clipping
 };
 
-/// y = (f(x) - median) / iqr with f(x) = sign(x) * log1p(|x|) for flagged columns, f(x) = x
-/// otherwise. Quantiles interpolate linearly between order statistics (numpy's default).
+/// y = clamp((f(x) - median) / iqr, -clip, clip) with f(x) = sign(x) * log1p(|x|) for flagged
+/// columns, f(x) = x otherwise (clip 0: no clamp). Quantiles interpolate linearly between order
+/// statistics (numpy's default).
 class FeatureScaler {
  public:
-  static constexpr uint32_t kFormatVersion = 1;
+  /// 2 added `clip`; version-1 arrays (no clip) are read as clip 0, their original transform.
+  static constexpr uint32_t kFormatVersion = 2;
+  /// Default clip: a column with a tiny IQR (Online Retail's return_rate: median 0, IQR 0.021)
+  /// would otherwise put a few customers at ~47 and let that one column dominate PCA and K-means.
+  static constexpr float kDefaultClip = 5.0f;
+
+  /// `clip` >= 0 (finite): scaled values are clipped to [-clip, clip]; 0 = no clipping.
+  explicit FeatureScaler(float clip = kDefaultClip);
 
   /// The default transform rule: log1p for counts and heavy-tailed amounts (frequency, monetary,
   /// basket_size, email_sends, email_opens, email_clicks), none for days, rates and shares.
@@ -50,7 +60,8 @@ class FeatureScaler {
   void check_columns(const std::vector<std::string>& names) const;
 
   ScalerArrays to_arrays() const;
-  /// Rebuilds a fitted scaler; checks the version, the lengths and that every IQR is > 0.
+  /// Rebuilds a fitted scaler; checks the version, the lengths, that every IQR is > 0 and that
+  /// clip is finite and >= 0.
   static FeatureScaler from_arrays(const ScalerArrays& a);
 
   bool fitted() const { return !names_.empty(); }
@@ -58,11 +69,13 @@ class FeatureScaler {
   const std::vector<float>& medians() const { return medians_; }
   const std::vector<float>& iqrs() const { return iqrs_; }
   const std::vector<uint8_t>& log1p_flags() const { return log1p_; }
+  float clip() const { return clip_; }
 
  private:
   std::vector<std::string> names_;
   std::vector<float> medians_, iqrs_;
   std::vector<uint8_t> log1p_;
+  float clip_ = kDefaultClip;
 };
 
 /// Linear-interpolation quantile (numpy's default) of `v`, q in [0, 1]; reorders `v`.

@@ -1,5 +1,6 @@
 // FeatureScaler: known medians / IQRs (odd and even n, IQR 0 -> 1, log1p columns), transform of
-// a new row against a manual computation, round trip through arrays, column-mismatch errors.
+// a new row against a manual computation, clipping, round trip through arrays, column-mismatch
+// errors.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -108,6 +109,48 @@ TEST(FeatureScaler, RoundTripThroughArrays) {
   bad = a;
   bad.medians.pop_back();
   EXPECT_THROW(FeatureScaler::from_arrays(bad), Error);
+}
+
+// Online Retail's return_rate: median 0 and a tiny IQR, so a customer at 1.0 scales to ~47.
+TEST(FeatureScaler, ClipBoundsScaledValuesAndTravelsWithTheArrays) {
+  std::vector<float> x(100, 0.0f);
+  for (int i = 50; i < 100; ++i) x[i] = 0.042f * float(i - 50) / 49.0f;  // q25 0, q75 0.021
+  x[99] = 1.0f;
+  const std::vector<std::string> names = {"return_rate"};
+  FeatureScaler unclipped(0.0f), clipped;  // default clip
+  unclipped.fit(x.data(), x.size(), names);
+  clipped.fit(x.data(), x.size(), names);
+  EXPECT_EQ(clipped.clip(), FeatureScaler::kDefaultClip);
+  EXPECT_FLOAT_EQ(FeatureScaler::kDefaultClip, 5.0f);
+  EXPECT_EQ(unclipped.medians(), clipped.medians());  // clipping does not change the fit
+  EXPECT_EQ(unclipped.iqrs(), clipped.iqrs());
+  const double iqr = unclipped.iqrs()[0];
+  EXPECT_NEAR(iqr, 0.0215, 0.001);
+  const double raw = (1.0 - unclipped.medians()[0]) / iqr;
+  EXPECT_GT(raw, 40.0);
+  EXPECT_NEAR(unclipped.transform_value(0, 1.0f), raw, 1e-3);
+  EXPECT_FLOAT_EQ(clipped.transform_value(0, 1.0f), 5.0f);
+  EXPECT_FLOAT_EQ(clipped.transform_value(0, -1.0f), -5.0f);
+  // Values inside [-clip, clip] are untouched.
+  EXPECT_FLOAT_EQ(clipped.transform_value(0, 0.05f), unclipped.transform_value(0, 0.05f));
+  FeatureScaler three(3.0f);
+  three.fit(x.data(), x.size(), names);
+  EXPECT_FLOAT_EQ(three.transform_value(0, 1.0f), 3.0f);
+
+  // The clip is part of the stored scaler.
+  ScalerArrays a = three.to_arrays();
+  EXPECT_EQ(a.clip, 3.0f);
+  EXPECT_FLOAT_EQ(FeatureScaler::from_arrays(a).transform_value(0, 1.0f), 3.0f);
+  // Version-1 arrays (written before clip existed) keep their unclipped transform.
+  a.version = 1;
+  EXPECT_EQ(FeatureScaler::from_arrays(a).clip(), 0.0f);
+  EXPECT_NEAR(FeatureScaler::from_arrays(a).transform_value(0, 1.0f), raw, 1e-3);
+  a.version = FeatureScaler::kFormatVersion;
+  a.clip = -1.0f;
+  EXPECT_THROW(FeatureScaler::from_arrays(a), Error);
+  a.clip = NAN;
+  EXPECT_THROW(FeatureScaler::from_arrays(a), Error);
+  EXPECT_THROW(FeatureScaler(-0.5f), Error);
 }
 
 TEST(FeatureScaler, ColumnMismatchNamesMissingAndExtraColumns) {
