@@ -25,4 +25,8 @@ void l2_normalize_rows(CsrMatrix& m);
 /// Checks the CSR invariants (sizes, sorted unique indices in range); throws tailor::Error.
 void check_csr(const CsrMatrix& m, const char* what);
 
+/// The transpose (cols x rows), e.g. items -> the term -> items postings of an inverted index.
+/// Rows of the result keep ascending indices.
+CsrMatrix transpose_csr(const CsrMatrix& m);
+
 }  // namespace tailor

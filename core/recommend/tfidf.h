@@ -43,7 +43,11 @@ struct TfidfModel {
 };
 
 /// The token rule: sklearn's default token_pattern (?u)\b\w\w+\b on the (lower-cased) text,
-/// i.e. runs of 2+ word characters (Unicode letters, digits, underscore).
+/// i.e. runs of 2+ word characters (Unicode letters, digits, underscore). Word characters and
+/// lower-casing follow Python's `re` \w and str.lower() exactly (tables generated from Python
+/// 3.11 / Unicode 14, core/recommend/tfidf_unicode_tables.cpp), with one difference: a capital
+/// sigma always lower-cases to σ (Python writes ς at the end of a word). Invalid UTF-8 bytes are
+/// separators.
 std::vector<std::string> tfidf_tokenize(const std::string& text, bool lowercase);
 
 /// Fits vocabulary and idf on `docs` and returns the model.
