@@ -69,7 +69,7 @@ void add_line(Dataset& ds, int64_t customer, int32_t product, int64_t invoice, c
 TEST(RecommendSplit, TinyDataset) {
   Dataset ds;
   ds.customers.external_id = {"c0", "c1", "c2", "c3", "c4"};
-  ds.products.external_id = {"A", "B", "POST", "C"};
+  ds.products.external_id = {"A1", "B1", "POST", "C1"};  // "B" alone is a non-product code
   ds.invoices = {"i0", "i1", "i2", "i3", "i4", "i5", "i6", "i7"};
   RecommendParams p;
   add_line(ds, 0, 0, 0, "2011-08-01");

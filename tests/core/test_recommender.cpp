@@ -81,7 +81,9 @@ TEST(Recommender, ExcludesBoughtAndPrefersBoughtTogether) {
       if (j < 0) continue;
       EXPECT_EQ(bought.count(j), 0u) << "customer " << q << " got bought product " << j;
       EXPECT_NE(j, 7) << "POST is not a product";
-      if (s > 0) EXPECT_LE(r.scores[q * r.k + s], r.scores[q * r.k + s - 1]);
+      if (s > 0) {
+        EXPECT_LE(r.scores[q * r.k + s], r.scores[q * r.k + s - 1]);
+      }
     }
   }
   // c5 bought P0 only: P1 (always bought with P0, same title words) comes first.
@@ -103,7 +105,9 @@ TEST(Recommender, UnavailableProductsAreNeverRecommended) {
   for (const RecommendModel* model : {&m, &m2}) {
     const TopKResult r = recommend(*model, ds, all_customers(ds));
     for (int32_t j : r.items) {
-      if (model == &m) EXPECT_NE(j, 1);
+      if (model == &m) {
+        EXPECT_NE(j, 1);
+      }
       EXPECT_NE(j, 3);
     }
   }
