@@ -27,6 +27,13 @@ echo "== 3. customer segments: train on the shop, assign every customer (docs/se
   --checkpoint "$OUT_DIR/segments.h5" --output "$OUT_DIR/segments/assignments.csv" \
   --report-dir "$OUT_DIR/segments"
 
+echo "== 4. product recommendations: train on the shop, top-k per customer (docs/quality.md)"
+"$BIN/tailor-train" recommend --config configs/recommend.yaml --dataset "$OUT_DIR/shop.h5" \
+  --output "$OUT_DIR/recommend.h5"
+"$BIN/tailor-infer" recommend --config configs/recommend.yaml --dataset "$OUT_DIR/shop.h5" \
+  --checkpoint "$OUT_DIR/recommend.h5" --output "$OUT_DIR/recommendations.jsonl"
+
 echo
 echo "Done. Dataset: $OUT_DIR/shop.h5 (layout: docs/dataset.md)."
 echo "Segments: $OUT_DIR/segments.h5, $OUT_DIR/segments/assignments.csv, report $OUT_DIR/segments/segments.md"
+echo "Recommendations: $OUT_DIR/recommend.h5, $OUT_DIR/recommendations.jsonl"
