@@ -74,6 +74,38 @@ struct EmailLogTable {
   size_t size() const { return customer.size(); }
 };
 
+/// What a row of TextCorpusTable holds.
+enum class TextField : uint8_t {
+  kSubject = 0,           ///< an email's subject line
+  kBody = 1,              ///< an email's body text (plain text, HTML stripped)
+  kProductName = 2,       ///< a product's display name
+  kReferenceSubject = 3,  ///< a human-written reference subject for a body (AESLC @ann0..2)
+};
+
+/// Split of a corpus row; importers assign it (from the source's own split, or seeded).
+enum class CorpusSplit : uint8_t { kTrain = 0, kDev = 1, kTest = 2 };
+
+/// Text for the copy models (email subjects and bodies, product names), one row per piece of
+/// text. Rows of one source item (an email's subject and body, its reference subjects) share a
+/// `document` id. Specifics the cleaner replaced are slots such as {product}, {price},
+/// {discount} (docs/corpus.md).
+struct TextCorpusTable {
+  std::vector<int64_t> document;      ///< source item id; equal for the rows of one email
+  std::vector<std::string> source;    ///< e.g. "spamassassin/hard-ham-1", "aeslc", "synth"
+  std::vector<uint8_t> field;         ///< TextField
+  std::vector<uint8_t> split;         ///< CorpusSplit
+  std::vector<std::string> text;      ///< UTF-8, cleaned
+  std::vector<std::string> campaign;  ///< campaign type ("" unknown)
+  std::vector<std::string> category;  ///< product category ("" none)
+  std::vector<int64_t> customer;      ///< row in CustomerTable the email went to, -1 none
+  std::vector<int32_t> product;       ///< row in ProductTable it features, -1 none
+  std::vector<int8_t> spam;           ///< 1 spam, 0 ham, -1 unknown
+  std::vector<float> open_rate;       ///< logged outcome of this copy, NaN unknown
+  std::vector<float> click_rate;      ///< logged outcome of this copy, NaN unknown
+
+  size_t size() const { return text.size(); }
+};
+
 struct Dataset {
   CustomerTable customers;
   ProductTable products;
@@ -81,6 +113,8 @@ struct Dataset {
   TransactionTable transactions;
   std::vector<std::string> campaigns;  ///< campaign names; EmailLogTable::campaign indexes this
   EmailLogTable email_log;
+  /// Copy corpora (may be empty).
+  TextCorpusTable corpus;
   /// Free-form provenance: "source" (import mapping or synth), "created", import summary JSON ...
   std::map<std::string, std::string> metadata;
 };

@@ -99,6 +99,28 @@ void validate(const Dataset& ds, const std::string& file) {
   check_range(e.customer, 0, static_cast<int64_t>(nc), false, ew, "customer", "/customers");
   check_range(e.campaign, 0, static_cast<int64_t>(ds.campaigns.size()), true, ew, "campaign", "/campaigns");
   check_range(e.hour, 0, 24, true, ew, "hour", "the day (hours 0..23)");
+
+  const TextCorpusTable& k = ds.corpus;
+  const size_t nk = k.size();
+  const std::string kw = p + "/corpus";
+  check_length(k.document.size(), nk, kw, "document");
+  check_length(k.source.size(), nk, kw, "source");
+  check_length(k.field.size(), nk, kw, "field");
+  check_length(k.split.size(), nk, kw, "split");
+  check_length(k.campaign.size(), nk, kw, "campaign");
+  check_length(k.category.size(), nk, kw, "category");
+  check_length(k.customer.size(), nk, kw, "customer");
+  check_length(k.product.size(), nk, kw, "product");
+  check_length(k.spam.size(), nk, kw, "spam");
+  check_length(k.open_rate.size(), nk, kw, "open_rate");
+  check_length(k.click_rate.size(), nk, kw, "click_rate");
+  check_range(k.field, 0, 4, false, kw, "field", "TextField (subject, body, product_name, reference_subject)");
+  check_range(k.split, 0, 3, false, kw, "split", "CorpusSplit (train, dev, test)");
+  check_range(k.customer, 0, static_cast<int64_t>(nc), true, kw, "customer", "/customers");
+  check_range(k.product, 0, static_cast<int64_t>(np), true, kw, "product", "/products");
+  for (size_t i = 0; i < nk; ++i)
+    TAILOR_CHECK(k.spam[i] >= -1 && k.spam[i] <= 1,
+                 kw << "/spam[" << i << "] = " << int(k.spam[i]) << " is not -1, 0 or 1");
 }
 
 void write_all(const Dataset& ds, h5::File& f) {
@@ -162,6 +184,22 @@ void write_all(const Dataset& ds, h5::File& f) {
     g.write_column("unsubscribed", e.unsubscribed, opt);
   }
   {
+    const TextCorpusTable& k = ds.corpus;
+    h5::Group g = root.create_group("corpus");
+    g.write_column("document", k.document, opt);
+    g.write_strings("source", k.source, opt);
+    g.write_column("field", k.field, opt);
+    g.write_column("split", k.split, opt);
+    g.write_strings("text", k.text, opt);
+    g.write_strings("campaign", k.campaign, opt);
+    g.write_strings("category", k.category, opt);
+    g.write_column("customer", k.customer, opt);
+    g.write_column("product", k.product, opt);
+    g.write_column("spam", k.spam, opt);
+    g.write_column("open_rate", k.open_rate, opt);
+    g.write_column("click_rate", k.click_rate, opt);
+  }
+  {
     h5::Group g = root.create_group("metadata");
     for (const auto& [key, value] : ds.metadata) g.write_string_scalar(key, value, opt);
   }
@@ -181,8 +219,9 @@ void write_dataset(const Dataset& ds, const std::string& path) {
     throw;
   }
   commit_temporary(tmp, path);
-  spdlog::info("wrote dataset {}: {} customers, {} products, {} transactions, {} email log rows", path,
-               ds.customers.size(), ds.products.size(), ds.transactions.size(), ds.email_log.size());
+  spdlog::info("wrote dataset {}: {} customers, {} products, {} transactions, {} email log rows, "
+               "{} corpus rows", path, ds.customers.size(), ds.products.size(),
+               ds.transactions.size(), ds.email_log.size(), ds.corpus.size());
 }
 
 Dataset read_dataset(const std::string& path) {
@@ -255,6 +294,23 @@ Dataset read_dataset(const std::string& path) {
     e.converted = g.read_column<uint8_t>("converted", n);
     e.revenue = g.read_column<float>("revenue", n);
     e.unsubscribed = g.read_column<uint8_t>("unsubscribed", n);
+  }
+  {
+    TextCorpusTable& k = ds.corpus;
+    h5::Group g = root.open_group("corpus");
+    k.text = g.read_strings("text");
+    const int64_t n = static_cast<int64_t>(k.text.size());
+    k.document = g.read_column<int64_t>("document", n);
+    k.source = g.read_strings("source", n);
+    k.field = g.read_column<uint8_t>("field", n);
+    k.split = g.read_column<uint8_t>("split", n);
+    k.campaign = g.read_strings("campaign", n);
+    k.category = g.read_strings("category", n);
+    k.customer = g.read_column<int64_t>("customer", n);
+    k.product = g.read_column<int32_t>("product", n);
+    k.spam = g.read_column<int8_t>("spam", n);
+    k.open_rate = g.read_column<float>("open_rate", n);
+    k.click_rate = g.read_column<float>("click_rate", n);
   }
   {
     h5::Group g = root.open_group("metadata");

@@ -7,8 +7,9 @@
 
 namespace tailor {
 
-/// Current format version of the dataset file; readers reject other major versions.
-constexpr int kDatasetFormatVersion = 1;
+/// Current format version of the dataset file; readers reject other versions. Version 2 added
+/// the /corpus group.
+constexpr int kDatasetFormatVersion = 2;
 
 /// Writes `ds` to `path` atomically (temporary name, then rename). Throws tailor::Error.
 void write_dataset(const Dataset& ds, const std::string& path);

@@ -1,7 +1,9 @@
 #include "core/data/dataset_summary.h"
 
 #include <algorithm>
+#include <array>
 #include <ctime>
+#include <map>
 #include <sstream>
 
 namespace tailor {
@@ -69,6 +71,19 @@ std::string describe_dataset(const Dataset& ds) {
      << " campaigns (open " << share(opened, sent) << "%, click " << share(clicked, sent)
      << "%, conversion " << share(converted, sent) << "%, unsubscribe " << share(unsubscribed, sent)
      << "%, revenue " << revenue << ")\n";
+  const auto& k = ds.corpus;
+  if (k.size() > 0) {
+    static const char* kFieldNames[] = {"subject", "body", "product_name", "reference_subject"};
+    std::map<std::string, std::array<size_t, 4>> by_source;
+    for (size_t i = 0; i < k.size(); ++i) by_source[k.source[i]][k.field[i]] += 1;
+    os << "corpus           " << k.size() << " texts";
+    for (const auto& [source, counts] : by_source) {
+      os << "\n  " << source << ":";
+      for (int f = 0; f < 4; ++f)
+        if (counts[f] > 0) os << " " << counts[f] << " " << kFieldNames[f];
+    }
+    os << "\n";
+  }
   // Metadata values can be long (an import mapping, a summary as JSON): show their first lines.
   constexpr int kMaxLines = 40;
   for (const auto& [key, value] : ds.metadata) {

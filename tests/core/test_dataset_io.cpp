@@ -78,6 +78,22 @@ Dataset small_dataset() {
   e.converted = {0, 0, 1};
   e.revenue = {0.0f, 0.0f, 29.99f};
   e.unsubscribed = {0, 0, 1};
+  TextCorpusTable& k = ds.corpus;
+  k.document = {0, 0, 1, 2};
+  k.source = {"synth", "synth", "aeslc", "fashion_products"};
+  k.field = {0, 1, 3, 2};
+  k.split = {0, 0, 2, 1};
+  k.text = {"{first_name}, your cart misses you", std::string(2000, 'b'),
+            "Caf\xC3\xA9 meeting moved", "Men Navy Blue Shirt"};
+  k.campaign = {"cart_abandonment", "cart_abandonment", "", ""};
+  k.category = {"lights", "lights", "", "Shirts"};
+  k.customer = {0, 0, -1, -1};
+  k.product = {1, 1, -1, -1};
+  k.spam = {0, 0, -1, -1};
+  k.open_rate = {0.25f, 0.25f, std::numeric_limits<float>::quiet_NaN(),
+                 std::numeric_limits<float>::quiet_NaN()};
+  k.click_rate = {0.03f, 0.03f, std::numeric_limits<float>::quiet_NaN(),
+                  std::numeric_limits<float>::quiet_NaN()};
   ds.metadata["source"] = "hand-built test";
   ds.metadata["import_summary"] = R"({"rows": 4, "dropped": 0})";
   return ds;
@@ -135,6 +151,18 @@ void expect_equal(const Dataset& a, const Dataset& b) {
   EXPECT_EQ(a.email_log.converted, b.email_log.converted);
   expect_same_bits(a.email_log.revenue, b.email_log.revenue, "email_log/revenue");
   EXPECT_EQ(a.email_log.unsubscribed, b.email_log.unsubscribed);
+  EXPECT_EQ(a.corpus.document, b.corpus.document);
+  EXPECT_EQ(a.corpus.source, b.corpus.source);
+  EXPECT_EQ(a.corpus.field, b.corpus.field);
+  EXPECT_EQ(a.corpus.split, b.corpus.split);
+  EXPECT_EQ(a.corpus.text, b.corpus.text);
+  EXPECT_EQ(a.corpus.campaign, b.corpus.campaign);
+  EXPECT_EQ(a.corpus.category, b.corpus.category);
+  EXPECT_EQ(a.corpus.customer, b.corpus.customer);
+  EXPECT_EQ(a.corpus.product, b.corpus.product);
+  EXPECT_EQ(a.corpus.spam, b.corpus.spam);
+  expect_same_bits(a.corpus.open_rate, b.corpus.open_rate, "corpus/open_rate");
+  expect_same_bits(a.corpus.click_rate, b.corpus.click_rate, "corpus/click_rate");
   EXPECT_EQ(a.metadata, b.metadata);
 }
 
@@ -248,7 +276,7 @@ TEST_F(DatasetIoTest, WrongMagicIsRejected) {
   {
     h5::File f = h5::File::create(p);
     f.root().set_attr("magic", "TAILOR-CKPT");
-    f.root().set_attr("format_version", int64_t{1});
+    f.root().set_attr("format_version", int64_t{kDatasetFormatVersion});
     f.close();
   }
   expect_error([&] { read_dataset(p); }, {p, "not a tailor dataset", "TAILOR-CKPT"});
