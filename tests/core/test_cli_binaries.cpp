@@ -83,6 +83,43 @@ TEST_F(CliBinaries, SynthAndInspectPrintNoPersonalData) {
   }
 }
 
+// docs/dataset.md promises that h5py users can read the file as documented there.
+TEST_F(CliBinaries, DatasetReadableByH5pyAsDocumented) {
+  if (std::system("/usr/bin/python3 -c 'import h5py' > /dev/null 2>&1") != 0)
+    GTEST_SKIP() << "h5py is not importable by /usr/bin/python3";
+  ASSERT_EQ(run("tailor-train synth --customers 300 --products 50 --seed 5 --output " + path("s.h5")).exit_code, 0);
+  const Dataset ds = read_dataset(path("s.h5"));
+  {
+    std::ofstream py(path("read.py"));
+    py << R"PY(import sys, h5py, numpy as np
+f = h5py.File(sys.argv[1], "r")
+assert f.attrs["magic"] == "TAILOR-DATASET" and f.attrs["format_version"] == 2
+ids = f["customers/external_id"].asstr()[()]
+t = {k: f["transactions"][k][()] for k in f["transactions"]}
+assert t["customer"].dtype == np.int64 and t["product"].dtype == np.int32 and t["kind"].dtype == np.uint8
+buyers = ids[t["customer"][t["customer"] >= 0]]
+e = f["email_log"]
+assert e["campaign"].dtype == np.int16 and e["hour"].dtype == np.int8 and e["propensity"].dtype == np.float32
+sends = e["campaign"][()] >= 0
+for col in ["document", "source", "field", "split", "text", "campaign", "category", "customer",
+            "product", "spam", "open_rate", "click_rate"]:
+    assert col in f["corpus"], col
+assert f["metadata/source"].asstr()[()] == "synth"
+print(len(ids), len(buyers), int(sends.sum()), len(f["campaigns"].asstr()[()]))
+)PY";
+  }
+  const std::string out = path("py.out");
+  const int rc = std::system(("/usr/bin/python3 " + path("read.py") + " " + path("s.h5") + " > " + out + " 2>&1").c_str());
+  const std::string printed = file_bytes(out);
+  ASSERT_EQ(rc, 0) << printed;
+  size_t buyers = 0, sends = 0;
+  for (int64_t c : ds.transactions.customer) buyers += c >= 0;
+  for (int16_t c : ds.email_log.campaign) sends += c >= 0;
+  std::ostringstream expected;
+  expected << ds.customers.size() << " " << buyers << " " << sends << " " << ds.campaigns.size() << "\n";
+  EXPECT_EQ(printed, expected.str());
+}
+
 TEST_F(CliBinaries, ImportWritesDatasetAndRejectsAtomically) {
   RunResult r = run("tailor-train import --mapping " + src_ + "/configs/import/online_retail.yaml --input " +
                     src_ + "/tests/data/import/duplicates.csv --output " + path("d.h5") + " --rejects " +
