@@ -34,12 +34,13 @@ using Json = nlohmann::ordered_json;
 /// One eligible customer with a send decision, from the model steps to its message bytes.
 struct Candidate {
   int64_t row = -1;
+  size_t batch_pos = 0;  ///< position in the model batch
   const CampaignTemplate* tmpl = nullptr;
   std::vector<ShownProduct> products;
   SendSchedule schedule;
   // Filled by the rendering step:
   SkipReason skip = SkipReason::kNone;
-  std::string message, message_id;
+  std::string message, message_id, audit_line;
   bool fallback = false;
   SkipReason draft_rejected = SkipReason::kNone;  ///< why the model's draft was not used
   bool preheader_dropped = false;
@@ -68,8 +69,11 @@ struct EmailJob::State {
   EmailRenderContext ctx;
   std::vector<const CampaignTemplate*> by_campaign;  ///< template per dataset campaign row
   Json provenance = Json::array();
+  std::string provenance_dump;  ///< provenance as JSON text (the same in every audit record)
   std::string fingerprint;
   int max_items = 0;
+  /// Customers of every shard (computed once per job: rows grouped by shard, CSR layout).
+  std::vector<int64_t> shard_rows, shard_offsets;
 
   State(const Dataset& d, EmailJobConfig c, EmailModels m) : ds(d), cfg(std::move(c)), models(m) {}
 
@@ -77,6 +81,9 @@ struct EmailJob::State {
                      HashedOutputFile& manifest, HashedOutputFile& audit,
                      HashedOutputFile& rejects, const std::string& mbox_name);
   void render_candidate(Candidate& c, const EmailCopyDraft& draft) const;
+  std::string audit_record(const Candidate& c, const CampaignDecision& d, int32_t segment,
+                           const std::vector<RecommendedItem>& items,
+                           const EmailCopyDraft& draft) const;
   ShardSummary run_shard(int index);
 };
 
@@ -111,6 +118,8 @@ EmailJob::EmailJob(const Dataset& ds, EmailJobConfig config, EmailModels models)
   for (const auto& p : prov)
     s.provenance.push_back(
         {{"role", p.role}, {"model_type", p.model_type}, {"checkpoint", p.checkpoint}, {"sha256", p.sha256}});
+
+  s.provenance_dump = s.provenance.dump();
 
   // The fingerprint: everything that shapes the output, never the secret itself or output paths.
   const EmailJobParams& j = s.cfg.job;
@@ -214,6 +223,55 @@ void EmailJob::State::render_candidate(Candidate& c, const EmailCopyDraft& draft
   c.message_id = render_email(ctx, content, c.message, &c.stats);
 }
 
+std::string EmailJob::State::audit_record(const Candidate& c, const CampaignDecision& d,
+                                        int32_t segment,
+                                        const std::vector<RecommendedItem>& items,
+                                        const EmailCopyDraft& dr) const {
+  const CustomerTable& ct = ds.customers;
+  const ProductTable& pt = ds.products;
+  const int64_t row = c.row;
+  const std::string& campaign = c.tmpl->campaign;
+  Json a;
+  a["message_id"] = c.message_id;
+  a["customer_id"] = ct.external_id[row];
+  a["campaign"] = campaign;
+  a["template"] = {{"file", c.tmpl->file}, {"sha256", c.tmpl->sha256}};
+  a["segment"] = segment;
+  Json its = Json::array();
+  for (const RecommendedItem& it : items) {
+    const bool valid = it.product >= 0 && static_cast<size_t>(it.product) < pt.size();
+    bool shown = false;
+    for (const ShownProduct& sp : c.products) shown = shown || (valid && sp.product_id == pt.external_id[it.product]);
+    its.push_back({{"product_id", valid ? Json(pt.external_id[it.product]) : Json(nullptr)},
+                   {"score", it.score},
+                   {"shown", shown}});
+  }
+  a["items"] = its;
+  a["action"] = d.action;
+  a["propensity"] = std::isfinite(d.propensity) ? Json(d.propensity) : Json(nullptr);
+  a["q_values"] = d.q_values;
+  a["consent_basis"] = {
+      {"consent", "customers.consent=1"},
+      {"unsubscribed", false},
+      {"suppressed", false},
+      {"suppression_list", has_suppression ? Json(suppression.file_sha256()) : Json(nullptr)},
+      {"emails_in_cap_window", eligibility->emails_in_window(row)}};
+  a["copy"] = {{"source", c.fallback ? "template_fallback" : "model"},
+               {"draft_rejected", c.draft_rejected == SkipReason::kNone
+                                      ? Json(nullptr)
+                                      : Json(skip_reason_name(c.draft_rejected))},
+               {"logprob", std::isfinite(dr.logprob) ? Json(dr.logprob) : Json(nullptr)},
+               {"spam_score", std::isfinite(dr.spam_score) ? Json(dr.spam_score) : Json(nullptr)}};
+  a["send_at_utc"] = format_iso8601(c.schedule.send_at, 0);
+  a["deferred_quiet_hours"] = c.schedule.deferred;
+  std::string line = a.dump();
+  line.pop_back();  // the closing brace: the models' provenance (dumped once per run) goes last
+  line += ",\"models\":";
+  line += provenance_dump;
+  line += "}\n";
+  return line;
+}
+
 void EmailJob::State::process_batch(const std::vector<int64_t>& rows, ShardSummary& sum,
                                     HashedOutputFile& mbox, HashedOutputFile& manifest,
                                     HashedOutputFile& audit, HashedOutputFile& rejects,
@@ -285,6 +343,7 @@ void EmailJob::State::process_batch(const std::vector<int64_t>& rows, ShardSumma
     }
     Candidate c;
     c.row = row;
+    c.batch_pos = i;
     c.tmpl = by_campaign[d.campaign];
     for (const RecommendedItem& it : items[i]) {
       if (static_cast<int>(c.products.size()) >= c.tmpl->max_products) break;
@@ -345,7 +404,11 @@ void EmailJob::State::process_batch(const std::vector<int64_t>& rows, ShardSumma
 #pragma omp parallel for schedule(dynamic, 16) num_threads(threads)
   for (int64_t k = 0; k < static_cast<int64_t>(cands.size()); ++k) {
     try {
-      render_candidate(cands[k], drafts[k]);
+      Candidate& c = cands[k];
+      render_candidate(c, drafts[k]);
+      if (c.skip == SkipReason::kNone)
+        c.audit_line = audit_record(c, decisions[c.batch_pos], segments[c.batch_pos],
+                                    items[c.batch_pos], drafts[k]);
     } catch (const std::exception& e) {
       errors[k] = e.what();
     }
@@ -363,7 +426,6 @@ void EmailJob::State::process_batch(const std::vector<int64_t>& rows, ShardSumma
       continue;
     }
     Candidate& c = cands[next];
-    const CampaignDecision& d = decisions[i];
     TAILOR_CHECK(c.row == row, "internal: candidate order");
     ++next;
     SanitizeStats& st = c.stats;
@@ -403,45 +465,10 @@ void EmailJob::State::process_batch(const std::vector<int64_t>& rows, ShardSumma
     m["length"] = c.message.size();
     manifest.write(m.dump() + "\n");
 
-    Json a;
-    a["message_id"] = c.message_id;
-    a["customer_id"] = ct.external_id[row];
-    a["campaign"] = campaign;
-    a["template"] = {{"file", c.tmpl->file}, {"sha256", c.tmpl->sha256}};
-    a["models"] = provenance;
-    a["segment"] = segments[i];
-    Json its = Json::array();
-    for (const RecommendedItem& it : items[i]) {
-      const bool valid = it.product >= 0 && static_cast<size_t>(it.product) < pt.size();
-      bool shown = false;
-      for (const ShownProduct& sp : c.products) shown = shown || (valid && sp.product_id == pt.external_id[it.product]);
-      its.push_back({{"product_id", valid ? Json(pt.external_id[it.product]) : Json(nullptr)},
-                     {"score", it.score},
-                     {"shown", shown}});
-    }
-    a["items"] = its;
-    a["action"] = d.action;
-    a["propensity"] = std::isfinite(d.propensity) ? Json(d.propensity) : Json(nullptr);
-    a["q_values"] = d.q_values;
-    a["consent_basis"] = {
-        {"consent", "customers.consent=1"},
-        {"unsubscribed", false},
-        {"suppressed", false},
-        {"suppression_list", has_suppression ? Json(suppression.file_sha256()) : Json(nullptr)},
-        {"emails_in_cap_window", eligibility->emails_in_window(row)}};
-    const EmailCopyDraft& dr = drafts[&c - cands.data()];
-    a["copy"] = {{"source", c.fallback ? "template_fallback" : "model"},
-                 {"draft_rejected", c.draft_rejected == SkipReason::kNone
-                                        ? Json(nullptr)
-                                        : Json(skip_reason_name(c.draft_rejected))},
-                 {"logprob", std::isfinite(dr.logprob) ? Json(dr.logprob) : Json(nullptr)},
-                 {"spam_score", std::isfinite(dr.spam_score) ? Json(dr.spam_score) : Json(nullptr)}};
-    a["send_at_utc"] = m["send_at_utc"];
-    a["deferred_quiet_hours"] = c.schedule.deferred;
-    audit.write(a.dump() + "\n");
+    audit.write(c.audit_line);
     ++sum.emails;
-    c.message.clear();
-    c.message.shrink_to_fit();
+    std::string().swap(c.message);
+    std::string().swap(c.audit_line);
   }
 }
 
@@ -475,7 +502,22 @@ ShardSummary EmailJob::State::run_shard(int index) {
   }
   remove_shard_temporaries(dir, paths.stem);
 
-  const std::vector<int64_t> rows = shard_customers(ds.customers, index, count);
+  if (shard_offsets.empty()) {
+    // One pass over all customers (one hash each) serves every shard this job runs.
+    const size_t n = ds.customers.size();
+    std::vector<int32_t> shard(n, 0);
+    shard_offsets.assign(count + 1, 0);
+    for (size_t c = 0; c < n; ++c) {
+      shard[c] = count == 1 ? 0 : shard_of_customer(ds.customers.external_id[c], count);
+      ++shard_offsets[shard[c] + 1];
+    }
+    for (int i = 0; i < count; ++i) shard_offsets[i + 1] += shard_offsets[i];
+    shard_rows.resize(n);
+    std::vector<int64_t> fill(shard_offsets.begin(), shard_offsets.end() - 1);
+    for (size_t c = 0; c < n; ++c) shard_rows[fill[shard[c]]++] = static_cast<int64_t>(c);
+  }
+  const std::vector<int64_t> rows(shard_rows.begin() + shard_offsets[index],
+                                  shard_rows.begin() + shard_offsets[index + 1]);
   sum.customers = static_cast<int64_t>(rows.size());
   // Every reason appears in the summary, zero or not.
   for (int r = 1; r < static_cast<int>(SkipReason::kCount); ++r)

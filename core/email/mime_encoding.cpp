@@ -8,41 +8,54 @@ namespace {
 
 constexpr char kHex[] = "0123456789ABCDEF";
 
-inline void append_qp_escape(std::string& out, unsigned char c) {
-  out += '=';
-  out += kHex[c >> 4];
-  out += kHex[c & 15];
-}
+/// Bytes written literally by quoted-printable (before the end-of-line and line-start rules).
+struct QpLiteralTable {
+  bool literal[256] = {};
+  QpLiteralTable() {
+    for (int c = 33; c <= 126; ++c) literal[c] = c != '=';
+    literal[' '] = literal['\t'] = true;
+  }
+};
+const QpLiteralTable kQpLiteral;
 
-/// One hard line (no LF) as quoted-printable with soft breaks; appends the final CRLF.
+/// One hard line (no LF) as quoted-printable with soft breaks; appends the final CRLF. Literal
+/// unless: '=' or not printable, white space ending the line, or a line start "From " (mbox) or
+/// "." (SMTP dot-stuffing).
 void append_qp_line(std::string& out, std::string_view line) {
+  // Worst case: 3 bytes per input byte and a soft break per 24 input bytes.
+  const size_t start = out.size();
+  out.resize(start + 3 * line.size() + 3 * (line.size() / 20 + 1) + 2);
+  char* o = out.data() + start;
   size_t col = 0;
-  for (size_t i = 0; i < line.size(); ++i) {
+  const size_t n = line.size();
+  for (size_t i = 0; i < n; ++i) {
     const unsigned char c = static_cast<unsigned char>(line[i]);
-    const bool last = i + 1 == line.size();
-    // Literal unless: '=' or not printable, white space ending the line, or at a line start
-    // "From " (mbox) or "." (SMTP).
-    const auto literal_at = [&](size_t column) {
-      if (column == 0 && (c == '.' || (c == 'F' && line.substr(i, 5) == "From "))) return false;
-      return (c >= 33 && c <= 126 && c != '=') || ((c == ' ' || c == '\t') && !last);
-    };
-    bool literal = literal_at(col);
+    const bool last = i + 1 == n;
+    bool literal = kQpLiteral.literal[c] && !(last && (c == ' ' || c == '\t'));
+    const auto guarded = [&] { return c == '.' || (c == 'F' && line.substr(i, 5) == "From "); };
+    if (col == 0 && literal && guarded()) literal = false;
     // A soft break needs one column for '='; the line's last token may use all 76.
     const size_t limit = last ? kQuotedPrintableLineLimit : kQuotedPrintableLineLimit - 1;
     if (col + (literal ? 1 : 3) > limit) {
-      out += "=\r\n";
+      *o++ = '=';
+      *o++ = '\r';
+      *o++ = '\n';
       col = 0;
-      literal = literal_at(col);
+      if (literal && guarded()) literal = false;
     }
     if (literal) {
-      out += static_cast<char>(c);
+      *o++ = static_cast<char>(c);
       col += 1;
     } else {
-      append_qp_escape(out, c);
+      *o++ = '=';
+      *o++ = kHex[c >> 4];
+      *o++ = kHex[c & 15];
       col += 3;
     }
   }
-  out += "\r\n";
+  *o++ = '\r';
+  *o++ = '\n';
+  out.resize(static_cast<size_t>(o - out.data()));
 }
 
 bool is_atext(unsigned char c) {

@@ -22,7 +22,7 @@ class Sha256 {
   Sha256Digest digest();
 
  private:
-  void compress(const uint8_t* block);
+  void compress(const uint8_t* blocks, size_t n);
   std::array<uint32_t, 8> h_;
   std::array<uint8_t, 64> buffer_{};
   size_t buffered_ = 0;
@@ -40,5 +40,11 @@ std::string sha256_file_hex(const std::string& path);
 
 /// HMAC-SHA256(key, message) (RFC 2104 with SHA-256, any key length).
 Sha256Digest hmac_sha256(std::string_view key, std::string_view message);
+
+/// The block function in use: "sha-ni" (x86 SHA extensions, chosen at run time when the CPU has
+/// them) or "portable".
+const char* sha256_implementation();
+/// Forces the portable block function (tests compare both); returns the previous setting.
+bool sha256_force_portable(bool force);
 
 }  // namespace tailor

@@ -13,6 +13,7 @@
 
 #include "core/common/error.h"
 #include "core/data/synth.h"
+#include "core/email/email_bench.h"
 #include "core/email/email_job.h"
 #include "core/email/sha256.h"
 #include "core/email/shard_output.h"
@@ -276,8 +277,10 @@ TEST_F(EmailJobTest, ShardingIsAStablePartitionAndDoesNotChangeMessages) {
     for (int i = 0; i < shards; ++i) {
       const ShardPaths p = shard_paths((dir_ / out).string(), i, shards);
       const std::string mbox = file_bytes(p.mbox);
-      for (const Json& m : read_jsonl(p.manifest))
+      for (const Json& m : read_jsonl(p.manifest)) {
+        EXPECT_EQ(shard_of_customer(m["customer_id"], shards), i) << m["customer_id"];
         by_customer[m["customer_id"]] = mbox.substr(m["offset"].get<size_t>(), m["length"].get<size_t>());
+      }
     }
     return by_customer;
   };
@@ -472,6 +475,26 @@ TEST(EmailJobSynthShop, ZeroEmailsToIneligibleCustomersAndAllMessagesParse) {
   EXPECT_GT(sum["skipped"]["unsubscribed"].get<int64_t>(), 0);
   EXPECT_GT(sum["skipped"]["suppressed"].get<int64_t>(), 0);
   fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace tailor
+
+namespace tailor {
+namespace {
+
+TEST(EmailRenderBench, WritesOneEmailPerCustomer) {
+  EmailRenderBenchParams p;
+  p.messages = 300;
+  p.batch_size = 64;
+  p.repeats = 2;
+  p.templates_dir = std::string(TAILOR_SOURCE_DIR) + "/configs/templates";
+  p.scratch_dir = (fs::temp_directory_path() / ("tailor_bench_email_" + std::to_string(::getpid()))).string();
+  const EmailRenderBenchResult r = bench_email_render(p);
+  EXPECT_EQ(r.messages, 300);
+  EXPECT_EQ(r.run_seconds.size(), 2u);
+  EXPECT_GT(r.bytes, 300u * 2000u);
+  EXPECT_FALSE(fs::exists(p.scratch_dir));
 }
 
 }  // namespace

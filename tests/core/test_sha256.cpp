@@ -1,6 +1,7 @@
 // SHA-256 against the FIPS 180-4 example vectors and HMAC-SHA256 against RFC 4231.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <random>
 #include <string>
 
@@ -64,6 +65,29 @@ TEST(HmacSha256, Rfc4231Vectors) {
                                   "than block-size data. The key needs to be hashed before being "
                                   "used by the HMAC algorithm.")),
             "9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2");
+}
+
+}  // namespace
+}  // namespace tailor
+
+namespace tailor {
+namespace {
+
+TEST(Sha256, HardwareAndPortableBlockFunctionsAgree) {
+  const uint64_t seed = 99;
+  std::mt19937_64 rng(seed);
+  std::string data(5000, '\0');
+  for (char& c : data) c = static_cast<char>(rng());
+  std::vector<std::string> fast;
+  for (size_t n : {0, 1, 55, 56, 63, 64, 65, 127, 128, 1000, 5000}) fast.push_back(sha256_hex(data.substr(0, n)));
+  const bool previous = sha256_force_portable(true);
+  EXPECT_STREQ(sha256_implementation(), "portable");
+  size_t k = 0;
+  for (size_t n : {0, 1, 55, 56, 63, 64, 65, 127, 128, 1000, 5000})
+    EXPECT_EQ(sha256_hex(data.substr(0, n)), fast[k++]) << "length " << n << " seed " << seed;
+  EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  sha256_force_portable(previous);
+  std::printf("SHA-256 block function in use: %s\n", sha256_implementation());
 }
 
 }  // namespace
