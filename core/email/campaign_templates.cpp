@@ -62,16 +62,17 @@ struct YamlFile {
   }
 
   std::string scalar(const YAML::Node& n, const std::string& key) const {
-    TAILOR_CHECK(n.IsScalar(), path << ":" << n.Mark().line + 1 << ": '" << key << "' must be a string");
+    TAILOR_CHECK(n.IsScalar(),
+                 path << ":" << n.Mark().line + 1 << ": '" << key << "' must be a string");
     return n.as<std::string>();
   }
   /// A multi-line text field must be a literal block so that error lines are exact.
   std::string block(const YAML::Node& n, const std::string& key) const {
     const std::string s = scalar(n, key);
-    TAILOR_CHECK(s.find('\n') == std::string::npos || s.find('\n') + 1 == s.size() ||
-                     is_literal_block(n),
-                 path << ":" << n.Mark().line + 1 << ": '" << key
-                      << "' spans lines: write it as a literal block ('" << key << ": |')");
+    TAILOR_CHECK(
+        s.find('\n') == std::string::npos || s.find('\n') + 1 == s.size() || is_literal_block(n),
+        path << ":" << n.Mark().line + 1 << ": '" << key
+             << "' spans lines: write it as a literal block ('" << key << ": |')");
     return s;
   }
 };
@@ -94,7 +95,8 @@ void check_slots(const YamlFile& f, const YAML::Node& n, const std::string& key,
 bool is_safe_campaign_name(const std::string& c) {
   if (c.empty() || c.size() > 64) return false;
   for (char ch : c)
-    if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_' || ch == '-')) return false;
+    if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_' || ch == '-'))
+      return false;
   return true;
 }
 
@@ -174,18 +176,20 @@ CampaignTemplates CampaignTemplates::load(const std::string& dir,
     t.file = path;
     t.sha256 = sha256_hex(f.bytes);
     static const std::set<std::string> kKeys = {
-        "campaign", "subject_fallback", "body_fallback", "preheader", "discount", "max_products",
-        "requires_products", "cta_text", "cta_url", "text", "html"};
+        "campaign",     "subject_fallback",  "body_fallback", "preheader", "discount",
+        "max_products", "requires_products", "cta_text",      "cta_url",   "text",
+        "html"};
     for (auto it = f.root.begin(); it != f.root.end(); ++it) {
       const std::string k = it->first.as<std::string>();
       TAILOR_CHECK(kKeys.count(k), path << ":" << it->first.Mark().line + 1 << ": unknown key '"
-                                        << k << "' (known: campaign, subject_fallback, "
+                                        << k
+                                        << "' (known: campaign, subject_fallback, "
                                            "body_fallback, preheader, discount, max_products, "
                                            "requires_products, cta_text, cta_url, text, html)");
     }
     const YAML::Node& root = f.root;
-    for (const char* k : {"campaign", "subject_fallback", "body_fallback", "cta_text", "cta_url",
-                          "text", "html"})
+    for (const char* k :
+         {"campaign", "subject_fallback", "body_fallback", "cta_text", "cta_url", "text", "html"})
       TAILOR_CHECK(root[k], path << ": missing key '" << k << "'");
     TAILOR_CHECK(f.scalar(root["campaign"], "campaign") == c,
                  path << ":" << root["campaign"].Mark().line + 1 << ": campaign '"
@@ -230,13 +234,14 @@ CampaignTemplates CampaignTemplates::load(const std::string& dir,
     for (int part = 0; part < 2; ++part) {
       const char* key = part ? "html" : "text";
       const YAML::Node n = root[key];  // const lookup: never inserts
-      Template tp = Template::parse(f.block(n, key), TemplateSource{path, f.value_line(n), key},
-                                    schema, part ? TemplatePart::kHtml : TemplatePart::kText,
-                                    partials[part]);
-      TAILOR_CHECK(tp.always_renders(kFieldUnsubscribeUrl) && tp.always_renders(kFieldPostalAddress),
-                   path << ":" << n.Mark().line + 1 << ": the " << key
-                        << " part must show {{unsubscribe_url}} and {{postal_address}} outside "
-                           "every section (the legal footer; partials count)");
+      Template tp =
+          Template::parse(f.block(n, key), TemplateSource{path, f.value_line(n), key}, schema,
+                          part ? TemplatePart::kHtml : TemplatePart::kText, partials[part]);
+      TAILOR_CHECK(
+          tp.always_renders(kFieldUnsubscribeUrl) && tp.always_renders(kFieldPostalAddress),
+          path << ":" << n.Mark().line + 1 << ": the " << key
+               << " part must show {{unsubscribe_url}} and {{postal_address}} outside "
+                  "every section (the legal footer; partials count)");
       (part ? t.html : t.text) = std::move(tp);
     }
     set.templates_.emplace(c, std::move(t));

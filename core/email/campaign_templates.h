@@ -13,23 +13,29 @@ namespace tailor {
 
 /// Fields of the email template schema, in TemplateValues order.
 enum EmailTemplateField : int {
-  kFieldSubject = 0,      ///< final subject (text)
-  kFieldPreheader,        ///< preview text (text)
-  kFieldBody,             ///< generated (or fallback) body (paragraphs)
-  kFieldFirstName,        ///< first name or the fallback (text)
-  kFieldShopName,         ///< sender.shop_name (text)
-  kFieldCampaign,         ///< campaign name (text)
-  kFieldDiscount,         ///< the campaign's discount, "" none (text)
-  kFieldCtaText,          ///< call-to-action label (text)
-  kFieldCtaUrl,           ///< call-to-action link (url)
-  kFieldShopUrl,          ///< the shop's home page (url)
-  kFieldUnsubscribeUrl,   ///< per-customer unsubscribe link (url)
-  kFieldPostalAddress,    ///< sender.postal_address (lines)
-  kFieldProducts,         ///< recommended items (list)
+  kFieldSubject = 0,     ///< final subject (text)
+  kFieldPreheader,       ///< preview text (text)
+  kFieldBody,            ///< generated (or fallback) body (paragraphs)
+  kFieldFirstName,       ///< first name or the fallback (text)
+  kFieldShopName,        ///< sender.shop_name (text)
+  kFieldCampaign,        ///< campaign name (text)
+  kFieldDiscount,        ///< the campaign's discount, "" none (text)
+  kFieldCtaText,         ///< call-to-action label (text)
+  kFieldCtaUrl,          ///< call-to-action link (url)
+  kFieldShopUrl,         ///< the shop's home page (url)
+  kFieldUnsubscribeUrl,  ///< per-customer unsubscribe link (url)
+  kFieldPostalAddress,   ///< sender.postal_address (lines)
+  kFieldProducts,        ///< recommended items (list)
   kEmailTemplateFieldCount
 };
 /// Fields of one item of `products`.
-enum EmailTemplateItemField : int { kItemTitle = 0, kItemPrice, kItemUrl, kItemCategory, kItemFieldCount };
+enum EmailTemplateItemField : int {
+  kItemTitle = 0,
+  kItemPrice,
+  kItemUrl,
+  kItemCategory,
+  kItemFieldCount
+};
 
 /// The schema every campaign template is parsed against.
 const TemplateSchema& email_template_schema();

@@ -24,7 +24,8 @@ uint64_t fnv1a64(std::string_view s) {
 std::string_view trim_view(std::string_view s) {
   size_t b = 0, e = s.size();
   while (b < e && (s[b] == ' ' || s[b] == '\t')) ++b;
-  while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t' || s[e - 1] == '\r' || s[e - 1] == '\n')) --e;
+  while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t' || s[e - 1] == '\r' || s[e - 1] == '\n'))
+    --e;
   return s.substr(b, e - b);
 }
 
@@ -59,9 +60,9 @@ void check_eligibility_params(const EligibilityParams& p) {
                                 std::pair{p.quiet_hours_end, "quiet_hours_end"},
                                 std::pair{p.default_send_hour, "default_send_hour"}})
     TAILOR_CHECK(v >= 0 && v <= 23, "eligibility." << name << " must be in [0, 23], got " << v);
-  TAILOR_CHECK(p.quiet_hours_action == "defer" || p.quiet_hours_action == "skip",
-               "eligibility.quiet_hours_action must be defer or skip, got '" << p.quiet_hours_action
-                                                                              << "'");
+  TAILOR_CHECK(
+      p.quiet_hours_action == "defer" || p.quiet_hours_action == "skip",
+      "eligibility.quiet_hours_action must be defer or skip, got '" << p.quiet_hours_action << "'");
 }
 
 SuppressionList SuppressionList::load(const std::string& path) {
@@ -81,8 +82,9 @@ SuppressionList SuppressionList::load(const std::string& path) {
       s.hashed_.insert(norm);
     } else {
       TAILOR_CHECK(is_valid_email_address(norm),
-                   path << ":" << n << ": neither an address nor a SHA-256 hex digest (64 "
-                                       "hex digits) of one");
+                   path << ":" << n
+                        << ": neither an address nor a SHA-256 hex digest (64 "
+                           "hex digits) of one");
       s.plain_.insert(norm);
     }
   }

@@ -59,10 +59,10 @@ class SuppressionList {
 
 /// When an email goes out.
 struct SendSchedule {
-  bool ok = true;          ///< false: skipped (quiet hours, action skip)
-  UnixTime send_at = 0;    ///< UTC
+  bool ok = true;        ///< false: skipped (quiet hours, action skip)
+  UnixTime send_at = 0;  ///< UTC
   int16_t tz_offset_min = 0;
-  bool deferred = false;   ///< moved out of quiet hours
+  bool deferred = false;  ///< moved out of quiet hours
 };
 
 /// Per-run eligibility state, computed once from the whole dataset (so that duplicates and the

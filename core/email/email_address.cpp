@@ -10,9 +10,26 @@ namespace {
 bool is_local_char(unsigned char c) {
   if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
   switch (c) {
-    case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+': case '-':
-    case '/': case '=': case '?': case '^': case '_': case '`': case '{': case '|': case '}':
-    case '~': case '.':
+    case '!':
+    case '#':
+    case '$':
+    case '%':
+    case '&':
+    case '\'':
+    case '*':
+    case '+':
+    case '-':
+    case '/':
+    case '=':
+    case '?':
+    case '^':
+    case '_':
+    case '`':
+    case '{':
+    case '|':
+    case '}':
+    case '~':
+    case '.':
       return true;
     default:
       return false;
@@ -61,7 +78,8 @@ bool is_valid_email_address(std::string_view a) {
 std::string normalize_email_address(std::string_view a) {
   size_t b = 0, e = a.size();
   while (b < e && (a[b] == ' ' || a[b] == '\t')) ++b;
-  while (e > b && (a[e - 1] == ' ' || a[e - 1] == '\t' || a[e - 1] == '\r' || a[e - 1] == '\n')) --e;
+  while (e > b && (a[e - 1] == ' ' || a[e - 1] == '\t' || a[e - 1] == '\r' || a[e - 1] == '\n'))
+    --e;
   std::string s(a.substr(b, e - b));
   for (char& c : s)
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');

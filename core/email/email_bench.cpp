@@ -77,7 +77,8 @@ class BenchCopy : public CopyWriter {
          "{product} ({price}).\n\nHappy shopping!",
          -18.0, 0.04f},
         {"Grüße, {first_name}! Ein Geschenk für Sie ☕",
-         "Liebe(r) {first_name},\n\nwir haben {product} für Sie ausgesucht: {price}.\n\nIhr {shop} Team",
+         "Liebe(r) {first_name},\n\nwir haben {product} für Sie ausgesucht: {price}.\n\nIhr {shop} "
+         "Team",
          -25.0, 0.08f}};
     std::vector<EmailCopyDraft> out;
     out.reserve(rs.size());

@@ -27,11 +27,11 @@ struct EmailRenderBenchParams {
 };
 
 struct EmailRenderBenchResult {
-  int64_t messages = 0;       ///< emails written per run
-  double setup_seconds = 0;   ///< building the job (templates, eligibility state), not in the rate
-  double seconds = 0;         ///< fastest timed run (EmailJob::run)
+  int64_t messages = 0;      ///< emails written per run
+  double setup_seconds = 0;  ///< building the job (templates, eligibility state), not in the rate
+  double seconds = 0;        ///< fastest timed run (EmailJob::run)
   std::vector<double> run_seconds;
-  uint64_t bytes = 0;         ///< bytes of the mbox, manifest and audit files of one run
+  uint64_t bytes = 0;  ///< bytes of the mbox, manifest and audit files of one run
   double messages_per_second() const { return seconds > 0 ? messages / seconds : 0; }
   double mib_per_second() const { return seconds > 0 ? bytes / seconds / (1 << 20) : 0; }
 };

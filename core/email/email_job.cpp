@@ -5,11 +5,10 @@
 
 #include <omp.h>
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "core/common/error.h"
@@ -78,8 +77,8 @@ struct EmailJob::State {
   State(const Dataset& d, EmailJobConfig c, EmailModels m) : ds(d), cfg(std::move(c)), models(m) {}
 
   void process_batch(const std::vector<int64_t>& rows, ShardSummary& sum, HashedOutputFile& mbox,
-                     HashedOutputFile& manifest, HashedOutputFile& audit,
-                     HashedOutputFile& rejects, const std::string& mbox_name);
+                     HashedOutputFile& manifest, HashedOutputFile& audit, HashedOutputFile& rejects,
+                     const std::string& mbox_name);
   void render_candidate(Candidate& c, const EmailCopyDraft& draft) const;
   std::string audit_record(const Candidate& c, const CampaignDecision& d, int32_t segment,
                            const std::vector<RecommendedItem>& items,
@@ -99,16 +98,16 @@ EmailJob::EmailJob(const Dataset& ds, EmailJobConfig config, EmailModels models)
   s.now = resolve_run_time(s.cfg.job.now, ds);
   s.run_id = s.cfg.job.run_id.empty() ? "tailor-" + format_iso8601(s.now, 0) : s.cfg.job.run_id;
   s.ctx = make_render_context(s.cfg.sender, s.cfg.secret, s.run_id);
-  s.templates = CampaignTemplates::load(s.cfg.job.templates_dir, ds.campaigns,
-                                        s.cfg.sender.link_base_url);
+  s.templates =
+      CampaignTemplates::load(s.cfg.job.templates_dir, ds.campaigns, s.cfg.sender.link_base_url);
   for (const std::string& c : ds.campaigns) s.by_campaign.push_back(&s.templates.get(c));
   s.max_items = s.templates.max_products();
   if (!s.cfg.eligibility.suppression_list.empty()) {
     s.suppression = SuppressionList::load(s.cfg.eligibility.suppression_list);
     s.has_suppression = true;
   }
-  s.eligibility = std::make_unique<EligibilityChecker>(ds, s.cfg.eligibility, s.now,
-                                                       s.has_suppression ? &s.suppression : nullptr);
+  s.eligibility = std::make_unique<EligibilityChecker>(
+      ds, s.cfg.eligibility, s.now, s.has_suppression ? &s.suppression : nullptr);
 
   std::vector<ModelProvenance> prov;
   if (models.segments) prov.push_back(models.segments->provenance());
@@ -116,8 +115,10 @@ EmailJob::EmailJob(const Dataset& ds, EmailJobConfig config, EmailModels models)
   prov.push_back(models.decider->provenance());
   prov.push_back(models.copy->provenance());
   for (const auto& p : prov)
-    s.provenance.push_back(
-        {{"role", p.role}, {"model_type", p.model_type}, {"checkpoint", p.checkpoint}, {"sha256", p.sha256}});
+    s.provenance.push_back({{"role", p.role},
+                            {"model_type", p.model_type},
+                            {"checkpoint", p.checkpoint},
+                            {"sha256", p.sha256}});
 
   s.provenance_dump = s.provenance.dump();
 
@@ -128,22 +129,23 @@ EmailJob::EmailJob(const Dataset& ds, EmailJobConfig config, EmailModels models)
   std::ostringstream fp;
   fp << "tailor-email-fingerprint/1\n"
      << "run_id=" << s.run_id << "\nnow=" << s.now << "\nshards=" << j.shards
-     << "\nbatch_size=" << j.batch_size << "\nseed=" << j.seed << "\nmax_spam_score=" << j.max_spam_score
-     << "\ncopy_fallback=" << j.copy_fallback << "\ntemplates=" << s.templates.fingerprint()
-     << "\nsender=" << sp.shop_name << '\x1f' << sp.from_address << '\x1f' << sp.from_name << '\x1f'
-     << sp.reply_to << '\x1f' << sp.postal_address << '\x1f' << sp.link_base_url << '\x1f'
-     << sp.product_path << '\x1f' << sp.unsubscribe_base_url << '\x1f' << sp.unsubscribe_mailto
-     << '\x1f' << sp.message_id_domain << '\x1f' << sp.currency_symbol << '\x1f'
-     << sp.currency_symbol_after << '\x1f' << sp.decimal_separator << '\x1f'
-     << sp.thousands_separator << '\x1f' << sp.first_name_fallback << '\x1f' << sp.to_display_name
-     << '\x1f' << sp.utm_source
+     << "\nbatch_size=" << j.batch_size << "\nseed=" << j.seed
+     << "\nmax_spam_score=" << j.max_spam_score << "\ncopy_fallback=" << j.copy_fallback
+     << "\ntemplates=" << s.templates.fingerprint() << "\nsender=" << sp.shop_name << '\x1f'
+     << sp.from_address << '\x1f' << sp.from_name << '\x1f' << sp.reply_to << '\x1f'
+     << sp.postal_address << '\x1f' << sp.link_base_url << '\x1f' << sp.product_path << '\x1f'
+     << sp.unsubscribe_base_url << '\x1f' << sp.unsubscribe_mailto << '\x1f' << sp.message_id_domain
+     << '\x1f' << sp.currency_symbol << '\x1f' << sp.currency_symbol_after << '\x1f'
+     << sp.decimal_separator << '\x1f' << sp.thousands_separator << '\x1f' << sp.first_name_fallback
+     << '\x1f' << sp.to_display_name << '\x1f' << sp.utm_source
      << "\nsecret_hmac=" << hex_lower(hmac_sha256(s.cfg.secret, "tailor-email-fingerprint"))
      << "\neligibility=" << e.frequency_cap_emails << ',' << e.frequency_cap_days << ','
      << e.quiet_hours_start << ',' << e.quiet_hours_end << ',' << e.quiet_hours_action << ','
      << e.default_send_hour
      << "\nsuppression_list=" << (s.has_suppression ? s.suppression.file_sha256() : "none")
      << "\nmodels=" << s.provenance.dump() << "\ndataset=" << s.cfg.dataset_id << '\x1f'
-     << ds.customers.size() << '\x1f' << ds.products.size() << '\x1f' << ds.email_log.size() << "\n";
+     << ds.customers.size() << '\x1f' << ds.products.size() << '\x1f' << ds.email_log.size()
+     << "\n";
   s.fingerprint = sha256_hex(fp.str());
   spdlog::info("email job: run {} at {}, {} shard(s), {} campaign template(s), fingerprint {}",
                s.run_id, format_iso8601(s.now, 0), j.shards, ds.campaigns.size(),
@@ -224,9 +226,9 @@ void EmailJob::State::render_candidate(Candidate& c, const EmailCopyDraft& draft
 }
 
 std::string EmailJob::State::audit_record(const Candidate& c, const CampaignDecision& d,
-                                        int32_t segment,
-                                        const std::vector<RecommendedItem>& items,
-                                        const EmailCopyDraft& dr) const {
+                                          int32_t segment,
+                                          const std::vector<RecommendedItem>& items,
+                                          const EmailCopyDraft& dr) const {
   const CustomerTable& ct = ds.customers;
   const ProductTable& pt = ds.products;
   const int64_t row = c.row;
@@ -241,7 +243,8 @@ std::string EmailJob::State::audit_record(const Candidate& c, const CampaignDeci
   for (const RecommendedItem& it : items) {
     const bool valid = it.product >= 0 && static_cast<size_t>(it.product) < pt.size();
     bool shown = false;
-    for (const ShownProduct& sp : c.products) shown = shown || (valid && sp.product_id == pt.external_id[it.product]);
+    for (const ShownProduct& sp : c.products)
+      shown = shown || (valid && sp.product_id == pt.external_id[it.product]);
     its.push_back({{"product_id", valid ? Json(pt.external_id[it.product]) : Json(nullptr)},
                    {"score", it.score},
                    {"shown", shown}});
@@ -311,17 +314,18 @@ void EmailJob::State::process_batch(const std::vector<int64_t>& rows, ShardSumma
   if (models.segments) {
     segments = models.segments->assign(batch);
     TAILOR_CHECK(segments.size() == n, "segment model returned " << segments.size()
-                                                                  << " segments for " << n << " customers");
+                                                                 << " segments for " << n
+                                                                 << " customers");
   }
   std::vector<std::vector<RecommendedItem>> items(n);
   if (models.items && max_items > 0) {
     items = models.items->recommend(batch, max_items);
-    TAILOR_CHECK(items.size() == n, "recommender returned " << items.size() << " lists for " << n
-                                                            << " customers");
+    TAILOR_CHECK(items.size() == n,
+                 "recommender returned " << items.size() << " lists for " << n << " customers");
   }
   const std::vector<CampaignDecision> decisions = models.decider->decide(batch);
-  TAILOR_CHECK(decisions.size() == n, "policy returned " << decisions.size() << " decisions for "
-                                                         << n << " customers");
+  TAILOR_CHECK(decisions.size() == n,
+               "policy returned " << decisions.size() << " decisions for " << n << " customers");
 
   // 3. Campaign, products and send time per customer; copy requests for the ones that go ahead.
   std::vector<Candidate> cands;
@@ -348,8 +352,8 @@ void EmailJob::State::process_batch(const std::vector<int64_t>& rows, ShardSumma
     for (const RecommendedItem& it : items[i]) {
       if (static_cast<int>(c.products.size()) >= c.tmpl->max_products) break;
       const int32_t p = it.product;
-      bool ok = p >= 0 && static_cast<size_t>(p) < pt.size() &&
-                (pt.available.empty() || pt.available[p]);
+      bool ok =
+          p >= 0 && static_cast<size_t>(p) < pt.size() && (pt.available.empty() || pt.available[p]);
       ShownProduct sp;
       if (ok) {
         sp.product_id = pt.external_id[p];
@@ -394,10 +398,9 @@ void EmailJob::State::process_batch(const std::vector<int64_t>& rows, ShardSumma
   std::vector<EmailCopyDraft> drafts;
   if (!requests.empty()) {
     drafts = models.copy->write(requests);
-    TAILOR_CHECK(drafts.size() == requests.size(), "copy model returned " << drafts.size()
-                                                                          << " drafts for "
-                                                                          << requests.size()
-                                                                          << " requests");
+    TAILOR_CHECK(drafts.size() == requests.size(), "copy model returned "
+                                                       << drafts.size() << " drafts for "
+                                                       << requests.size() << " requests");
   }
   const int threads = cfg.job.threads > 0 ? cfg.job.threads : omp_get_max_threads();
   std::vector<std::string> errors(cands.size());
@@ -414,8 +417,8 @@ void EmailJob::State::process_batch(const std::vector<int64_t>& rows, ShardSumma
     }
   }
   for (size_t k = 0; k < errors.size(); ++k)
-    TAILOR_CHECK(errors[k].empty(), "rendering the email of customer " << ct.external_id[cands[k].row]
-                                                                        << ": " << errors[k]);
+    TAILOR_CHECK(errors[k].empty(), "rendering the email of customer "
+                                        << ct.external_id[cands[k].row] << ": " << errors[k]);
 
   // 5. Write in batch order: skips and emails interleaved as the customers come.
   size_t next = 0;
@@ -484,8 +487,9 @@ ShardSummary EmailJob::State::run_shard(int index) {
   ShardMarker old;
   if (read_shard_marker(paths.done, &old)) {
     TAILOR_CHECK(old.fingerprint == fingerprint && old.index == index && old.count == count,
-                 paths.done << " belongs to a different run (fingerprint " << old.fingerprint.substr(0, 16)
-                            << ", this run " << fingerprint.substr(0, 16)
+                 paths.done << " belongs to a different run (fingerprint "
+                            << old.fingerprint.substr(0, 16) << ", this run "
+                            << fingerprint.substr(0, 16)
                             << "): use a new output_dir or remove the old one");
     std::string why;
     if (verify_shard_files(dir, old, cfg.job.verify_completed_shards, &why)) {
@@ -497,7 +501,8 @@ ShardSummary EmailJob::State::run_shard(int index) {
       sum.events = old.events;
       return sum;
     }
-    spdlog::warn("email job: {} has a completion marker but {}: writing the shard again", paths.stem, why);
+    spdlog::warn("email job: {} has a completion marker but {}: writing the shard again",
+                 paths.stem, why);
     fs::remove(paths.done);
   }
   remove_shard_temporaries(dir, paths.stem);
@@ -591,7 +596,8 @@ EmailJobSummary EmailJob::run(const std::vector<int>& indices) {
     emails += m.emails;
     for (const auto& [k, v] : m.skipped) skipped[k] += v;
     for (const auto& [k, v] : m.events) events[k] += v;
-    per_shard.push_back({{"shard", i}, {"customers", m.customers}, {"emails", m.emails}, {"skipped", m.skipped}});
+    per_shard.push_back(
+        {{"shard", i}, {"customers", m.customers}, {"emails", m.emails}, {"skipped", m.skipped}});
   }
   Json j;
   j["format"] = "tailor-email-summary/1";
@@ -609,8 +615,8 @@ EmailJobSummary EmailJob::run(const std::vector<int>& indices) {
   f.stream() << j.dump(2) << "\n";
   f.commit();
   out.complete = true;
-  spdlog::info("email job: all {} shard(s) complete: {} emails for {} customers ({})", count, emails,
-               customers, out.summary_path);
+  spdlog::info("email job: all {} shard(s) complete: {} emails for {} customers ({})", count,
+               emails, customers, out.summary_path);
   return out;
 }
 

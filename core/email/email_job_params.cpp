@@ -28,7 +28,8 @@ void bind_email_job_params(ParamSet& ps, EmailJobParams& p) {
 void check_email_job_params(const EmailJobParams& p) {
   TAILOR_CHECK(!p.templates_dir.empty(), "email.templates_dir is empty");
   TAILOR_CHECK(!p.output_dir.empty(), "email.output_dir is empty");
-  TAILOR_CHECK(p.shards >= 1 && p.shards <= 65536, "email.shards must be in [1, 65536], got " << p.shards);
+  TAILOR_CHECK(p.shards >= 1 && p.shards <= 65536,
+               "email.shards must be in [1, 65536], got " << p.shards);
   TAILOR_CHECK(p.batch_size >= 1 && p.batch_size <= (1 << 20),
                "email.batch_size must be in [1, 1048576], got " << p.batch_size);
   TAILOR_CHECK(p.max_spam_score >= 0 && p.max_spam_score <= 1,
@@ -43,8 +44,9 @@ UnixTime resolve_run_time(const std::string& now, const Dataset& ds) {
   UnixTime last = -1;
   for (UnixTime t : ds.transactions.time) last = std::max(last, t);
   for (UnixTime t : ds.email_log.time) last = std::max(last, t);
-  TAILOR_CHECK(last >= 0, "email.now is dataset_end but the dataset has no dated transactions or "
-                          "email log; give an ISO 8601 time");
+  TAILOR_CHECK(last >= 0,
+               "email.now is dataset_end but the dataset has no dated transactions or "
+               "email log; give an ISO 8601 time");
   return (last / 3600 + 1) * 3600;
 }
 

@@ -17,7 +17,7 @@ namespace tailor {
 struct CustomerBatch {
   const Dataset* dataset = nullptr;
   std::vector<int64_t> customers;
-  UnixTime now = 0;   ///< run time
+  UnixTime now = 0;  ///< run time
   /// Run seed. Implementations derive a customer's randomness from (seed, customer row or
   /// external id), never from its position in the batch, so that results do not depend on the
   /// batch size or the sharding.
@@ -49,16 +49,17 @@ class ItemRecommender {
  public:
   virtual ~ItemRecommender() = default;
   /// Up to `k` items per customer of the batch (same order), best first.
-  virtual std::vector<std::vector<RecommendedItem>> recommend(const CustomerBatch& batch, int k) = 0;
+  virtual std::vector<std::vector<RecommendedItem>> recommend(const CustomerBatch& batch,
+                                                              int k) = 0;
   virtual ModelProvenance provenance() const = 0;
 };
 
 /// The policy's choice for one customer.
 struct CampaignDecision {
-  int32_t action = -1;    ///< the policy's action id (audit)
-  int16_t campaign = -1;  ///< row in Dataset::campaigns; -1 = send nothing
-  int8_t hour = -1;       ///< local send hour 0..23; -1 = the job's default_send_hour
-  float propensity = NAN; ///< probability the policy gave this action
+  int32_t action = -1;          ///< the policy's action id (audit)
+  int16_t campaign = -1;        ///< row in Dataset::campaigns; -1 = send nothing
+  int8_t hour = -1;             ///< local send hour 0..23; -1 = the job's default_send_hour
+  float propensity = NAN;       ///< probability the policy gave this action
   std::vector<float> q_values;  ///< the policy's action values (audit)
 };
 
@@ -72,7 +73,7 @@ class CampaignDecider {
 
 /// What the copy generator is asked to write for one email.
 struct EmailCopyRequest {
-  std::string campaign;       ///< campaign name
+  std::string campaign;  ///< campaign name
   int32_t segment = -1;
   std::string category;       ///< category of the top item ("" none)
   std::string product_title;  ///< title of the top item ("" none)

@@ -17,8 +17,8 @@ EmailRenderContext make_render_context(const SenderParams& sender, std::string s
   ctx.sender = sender;
   ctx.secret = std::move(secret);
   ctx.run_id = std::move(run_id);
-  ctx.message_id_domain =
-      sender.message_id_domain.empty() ? email_domain(sender.from_address) : sender.message_id_domain;
+  ctx.message_id_domain = sender.message_id_domain.empty() ? email_domain(sender.from_address)
+                                                           : sender.message_id_domain;
   return ctx;
 }
 
@@ -78,7 +78,8 @@ std::string render_email(const EmailRenderContext& ctx, const EmailContent& c, s
   v.scalars[kFieldShopUrl] = tracked_link(ctx, join_url(s.link_base_url, "/"), t.campaign);
   v.scalars[kFieldUnsubscribeUrl] = unsubscribe_url(ctx, c.customer_id);
   v.scalars[kFieldPostalAddress] = sanitize_multi_line(s.postal_address);
-  TAILOR_CHECK(is_safe_https_url(v.scalars[kFieldCtaUrl]) && is_safe_https_url(v.scalars[kFieldShopUrl]) &&
+  TAILOR_CHECK(is_safe_https_url(v.scalars[kFieldCtaUrl]) &&
+                   is_safe_https_url(v.scalars[kFieldShopUrl]) &&
                    is_safe_https_url(v.scalars[kFieldUnsubscribeUrl]),
                "render_email: a link of campaign " << t.campaign << " is not a safe https URL");
   auto& items = v.lists[kFieldProducts];

@@ -16,7 +16,7 @@ namespace tailor {
 /// Per-run values shared by every email.
 struct EmailRenderContext {
   SenderParams sender;
-  std::string secret;             ///< HMAC key of unsubscribe tokens (never written anywhere)
+  std::string secret;  ///< HMAC key of unsubscribe tokens (never written anywhere)
   std::string run_id;
   std::string message_id_domain;  ///< resolved (sender.message_id_domain or From's domain)
 };
@@ -27,17 +27,17 @@ struct ShownProduct {
   std::string title;       ///< sanitised single line
   std::string price;       ///< formatted, "" unknown
   std::string category;
-  std::string url;         ///< checked https URL
+  std::string url;  ///< checked https URL
   float score = 0;
 };
 
 /// Everything specific to one customer's email. Text fields are sanitised again inside.
 struct EmailContent {
   const CampaignTemplate* tmpl = nullptr;
-  std::string customer_id;  ///< external id
-  std::string to_address;   ///< valid address
-  std::string to_name;      ///< display name in To: ("" none)
-  std::string first_name;   ///< {{first_name}} (fallback applied)
+  std::string customer_id;               ///< external id
+  std::string to_address;                ///< valid address
+  std::string to_name;                   ///< display name in To: ("" none)
+  std::string first_name;                ///< {{first_name}} (fallback applied)
   std::string subject, body, preheader;  ///< slots already filled
   std::vector<ShownProduct> products;
   UnixTime send_at = 0;

@@ -11,10 +11,10 @@ namespace tailor {
 
 struct Template::Node {
   enum Type { kText, kValue, kSection, kInverted } type = kText;
-  std::string text;  ///< kText
-  int field = -1;    ///< kValue / sections: index in the schema (top level or item fields)
-  bool item = false; ///< the field is an item field of the enclosing list
-  bool list = false; ///< sections: the field is a list
+  std::string text;   ///< kText
+  int field = -1;     ///< kValue / sections: index in the schema (top level or item fields)
+  bool item = false;  ///< the field is an item field of the enclosing list
+  bool list = false;  ///< sections: the field is a list
   TemplateValueKind kind = TemplateValueKind::kText;
   std::vector<Node> children;
 };
@@ -23,7 +23,7 @@ namespace {
 
 struct Token {
   enum Type { kText, kTag } type = kText;
-  char sigil = 0;  ///< 0 (value), '#', '^', '/', '!', '>'
+  char sigil = 0;    ///< 0 (value), '#', '^', '/', '!', '>'
   std::string text;  ///< kText: the text; kTag: the name
   int line = 0;      ///< 0-based line in the source text
 };
@@ -66,8 +66,9 @@ std::vector<Token> tokenize(const std::string& text, const TemplateSource& src) 
     if (open > pos) tokens.push_back({Token::kText, 0, text.substr(pos, open - pos), line});
     line += count_newlines(text, pos, open);
     if (open + 2 < text.size() && text[open + 2] == '{')
-      fail_at(src, line, "triple braces {{{...}}} are not supported (every value is escaped for "
-                         "its part automatically)");
+      fail_at(src, line,
+              "triple braces {{{...}}} are not supported (every value is escaped for "
+              "its part automatically)");
     const size_t close = text.find("}}", open + 2);
     if (close == std::string::npos) fail_at(src, line, "'{{' without a closing '}}'");
     std::string inner = text.substr(open + 2, close - open - 2);
@@ -81,8 +82,9 @@ std::vector<Token> tokenize(const std::string& text, const TemplateSource& src) 
       inner = trim(inner.substr(1));
     }
     if (t.sigil != '!' && !is_name(inner))
-      fail_at(src, line, "bad placeholder '{{" + text.substr(open + 2, close - open - 2) +
-                             "}}': names are lower_snake_case");
+      fail_at(src, line,
+              "bad placeholder '{{" + text.substr(open + 2, close - open - 2) +
+                  "}}': names are lower_snake_case");
     t.text = inner;
     tokens.push_back(std::move(t));
     pos = close + 2;
@@ -190,16 +192,17 @@ class Builder {
           if (!open)
             fail_at(src, t.line, "{{/" + t.text + "}} closes a section that was never opened");
           if (t.text != open->text)
-            fail_at(src, t.line, "{{/" + t.text + "}} closes {{" + std::string(1, open->sigil) +
-                                     open->text + "}} opened at line " +
-                                     std::to_string(src.first_line + open->line));
+            fail_at(src, t.line,
+                    "{{/" + t.text + "}} closes {{" + std::string(1, open->sigil) + open->text +
+                        "}} opened at line " + std::to_string(src.first_line + open->line));
           return nodes;
         case '>': {
           const auto it = partials_.texts.find(t.text);
           if (it == partials_.texts.end())
-            fail_at(src, t.line, "unknown partial {{> " + t.text + "}} (no " +
-                                     (part_ == TemplatePart::kHtml ? "html" : "text") +
-                                     " partial of that name)");
+            fail_at(src, t.line,
+                    "unknown partial {{> " + t.text + "}} (no " +
+                        (part_ == TemplatePart::kHtml ? "html" : "text") +
+                        " partial of that name)");
           for (const std::string& active : active_partials_)
             if (active == t.text) fail_at(src, t.line, "partial '" + t.text + "' includes itself");
           active_partials_.push_back(t.text);
@@ -238,14 +241,15 @@ class Builder {
           n.list = f->kind == TemplateValueKind::kList;
           if (t.sigil == 0) {
             if (n.list)
-              fail_at(src, t.line, "'" + t.text + "' is a list: use {{#" + t.text + "}}...{{/" +
-                                       t.text + "}}");
+              fail_at(src, t.line,
+                      "'" + t.text + "' is a list: use {{#" + t.text + "}}...{{/" + t.text + "}}");
             n.type = Template::Node::kValue;
           } else {
             n.type = t.sigil == '#' ? Template::Node::kSection : Template::Node::kInverted;
             if (n.list && scope.list)
-              fail_at(src, t.line, "list '" + t.text + "' inside list '" + scope.list->name +
-                                       "': lists cannot be nested");
+              fail_at(src, t.line,
+                      "list '" + t.text + "' inside list '" + scope.list->name +
+                          "': lists cannot be nested");
             Scope inner = scope;
             if (n.list && n.type == Template::Node::kSection) inner.list = f;
             n.children = build_until(tokens, pos, src, inner, &t);
@@ -255,8 +259,9 @@ class Builder {
       }
     }
     if (open)
-      fail_at(src, open->line, "{{" + std::string(1, open->sigil) + open->text +
-                                   "}} is never closed with {{/" + open->text + "}}");
+      fail_at(src, open->line,
+              "{{" + std::string(1, open->sigil) + open->text + "}} is never closed with {{/" +
+                  open->text + "}}");
     return nodes;
   }
 
@@ -280,7 +285,8 @@ void render_value(const std::string& v, TemplateValueKind kind, TemplatePart par
       size_t a = 0;
       while (true) {
         const size_t b = v.find('\n', a);
-        append_html_escaped(out, std::string_view(v).substr(a, b == std::string::npos ? v.npos : b - a));
+        append_html_escaped(out,
+                            std::string_view(v).substr(a, b == std::string::npos ? v.npos : b - a));
         if (b == std::string::npos) break;
         out += "<br>\n";
         a = b + 1;
@@ -304,7 +310,8 @@ void render_nodes(const std::vector<Template::Node>& nodes, const TemplateValues
         break;
       case Template::Node::kSection:
         if (n.list) {
-          for (const auto& it : values.lists[n.field]) render_nodes(n.children, values, &it, part, out);
+          for (const auto& it : values.lists[n.field])
+            render_nodes(n.children, values, &it, part, out);
         } else if (!(n.item ? (*item)[n.field] : values.scalars[n.field]).empty()) {
           render_nodes(n.children, values, item, part, out);
         }

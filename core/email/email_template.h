@@ -42,7 +42,8 @@ struct TemplateSchema {
 struct TemplateValues {
   std::vector<std::string> scalars;
   std::vector<std::vector<std::vector<std::string>>> lists;
-  explicit TemplateValues(const TemplateSchema& s) : scalars(s.fields.size()), lists(s.fields.size()) {}
+  explicit TemplateValues(const TemplateSchema& s)
+      : scalars(s.fields.size()), lists(s.fields.size()) {}
 };
 
 /// Where a template's text came from, for error messages.

@@ -61,8 +61,24 @@ void append_qp_line(std::string& out, std::string_view line) {
 bool is_atext(unsigned char c) {
   if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
   switch (c) {
-    case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+': case '-':
-    case '/': case '=': case '?': case '^': case '_': case '`': case '{': case '|': case '}':
+    case '!':
+    case '#':
+    case '$':
+    case '%':
+    case '&':
+    case '\'':
+    case '*':
+    case '+':
+    case '-':
+    case '/':
+    case '=':
+    case '?':
+    case '^':
+    case '_':
+    case '`':
+    case '{':
+    case '|':
+    case '}':
     case '~':
       return true;
     default:
@@ -109,10 +125,11 @@ void append_quoted_printable(std::string& out, std::string_view text) {
 }
 
 void append_base64(std::string& out, std::string_view bytes) {
-  static const char* kAlphabet =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  static const char* kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   size_t i = 0;
-  const auto b = [&](size_t k) { return static_cast<uint32_t>(static_cast<unsigned char>(bytes[k])); };
+  const auto b = [&](size_t k) {
+    return static_cast<uint32_t>(static_cast<unsigned char>(bytes[k]));
+  };
   for (; i + 3 <= bytes.size(); i += 3) {
     const uint32_t v = (b(i) << 16) | (b(i + 1) << 8) | b(i + 2);
     out += kAlphabet[(v >> 18) & 63];
@@ -136,9 +153,10 @@ void append_base64(std::string& out, std::string_view bytes) {
 }
 
 std::string rfc2047_encode(std::string_view text) {
-  // "=?utf-8?B?" + base64 + "?=" <= 75 characters: 63 base64 characters, so at most 45 bytes
-  // (15 groups of 3) of whole UTF-8 characters per word.
-  constexpr size_t kMaxBytesPerWord = 45;
+  // "=?utf-8?B?" + 48 base64 characters + "?=" = 60 characters: at most 36 bytes (12 groups of
+  // 3) of whole UTF-8 characters per word (RFC 2047 allows 75; shorter words keep the first
+  // line, "Subject: " included, within 76).
+  constexpr size_t kMaxBytesPerWord = 36;
   std::string out;
   size_t pos = 0;
   while (pos < text.size()) {
@@ -159,7 +177,7 @@ std::string rfc2047_encode(std::string_view text) {
 
 std::string encode_unstructured_header(std::string_view text) {
   const bool plain = is_printable_ascii(text) && text.find("=?") == std::string_view::npos &&
-                     longest_word(text) <= kHeaderSoftLineLimit - 12 &&
+                     longest_word(text) <= kHeaderFoldLimit - 12 &&
                      (text.empty() || (text.front() != ' ' && text.back() != ' ')) &&
                      text.find("  ") == std::string_view::npos;
   return plain ? std::string(text) : rfc2047_encode(text);
@@ -171,7 +189,7 @@ std::string encode_display_name(std::string_view name) {
                name.find("=?") == name.npos;
   for (char c : name)
     if (c != ' ' && !is_atext(static_cast<unsigned char>(c))) atoms = false;
-  if (atoms && longest_word(name) <= kHeaderSoftLineLimit - 12) return std::string(name);
+  if (atoms && longest_word(name) <= kHeaderFoldLimit - 12) return std::string(name);
   if (is_printable_ascii(name) && name.find("=?") == name.npos && name.size() <= 200) {
     std::string q = "\"";
     for (char c : name) {
@@ -204,7 +222,7 @@ void append_header(std::string& out, std::string_view name, std::string_view val
     if (pos == 0) {
       out += ' ';
       ++line_len;
-    } else if (line_len + word.size() > kHeaderSoftLineLimit) {
+    } else if (line_len + word.size() > kHeaderFoldLimit) {
       out += "\r\n";  // the word's leading space becomes the folding white space
       line_len = 0;
     }

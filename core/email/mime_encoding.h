@@ -8,8 +8,10 @@
 
 namespace tailor {
 
-/// Longest line a folded header aims for (RFC 5322 2.1.1 "SHOULD"), and the hard limit.
-constexpr size_t kHeaderSoftLineLimit = 78;
+/// Longest line a folded header aims for: RFC 5322 2.1.1 says 78, RFC 2047 allows 76 on a line
+/// with encoded-words; tailor folds every header at 76. A word that cannot be folded (a long
+/// URL) may exceed it, never the hard limit of 998.
+constexpr size_t kHeaderFoldLimit = 76;
 constexpr size_t kMessageHardLineLimit = 998;
 /// Longest quoted-printable line, soft break '=' included (RFC 2045 6.7).
 constexpr size_t kQuotedPrintableLineLimit = 76;
@@ -22,8 +24,9 @@ void append_quoted_printable(std::string& out, std::string_view text);
 /// Standard base64 (RFC 4648, with padding).
 void append_base64(std::string& out, std::string_view bytes);
 
-/// RFC 2047 "B" encoded-words of UTF-8 `text` (charset utf-8), each at most 75 characters and
-/// never splitting a UTF-8 character, joined by single spaces (folding points).
+/// RFC 2047 "B" encoded-words of UTF-8 `text` (charset utf-8) of at most 60 characters (36
+/// bytes of text; a word plus "Subject: " fits a 76-column line), never splitting a UTF-8
+/// character, joined by single spaces (folding points).
 std::string rfc2047_encode(std::string_view text);
 
 /// Header text for an unstructured field (Subject): `text` itself when it is printable ASCII
@@ -33,7 +36,7 @@ std::string encode_unstructured_header(std::string_view text);
 /// A display name as an RFC 5322 phrase: atoms, a quoted-string, or encoded-words.
 std::string encode_display_name(std::string_view name);
 
-/// Appends "Name: value" CRLF, folding at spaces of `value` so lines stay within 78 characters
+/// Appends "Name: value" CRLF, folding at spaces of `value` so lines stay within 76 characters
 /// where the value allows it. Throws tailor::Error when a line would exceed 998 characters or
 /// when `value` holds CR, LF or another control character (headers are built from sanitised text;
 /// this is the last line of defence against injection).

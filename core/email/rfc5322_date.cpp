@@ -65,7 +65,8 @@ std::string format_iso8601(UnixTime t, int offset_min, bool utc_as_z) {
     std::snprintf(buf + n, sizeof buf - n, "Z");
   } else {
     const int a = offset_min < 0 ? -offset_min : offset_min;
-    std::snprintf(buf + n, sizeof buf - n, "%c%02d:%02d", offset_min < 0 ? '-' : '+', a / 60, a % 60);
+    std::snprintf(buf + n, sizeof buf - n, "%c%02d:%02d", offset_min < 0 ? '-' : '+', a / 60,
+                  a % 60);
   }
   return buf;
 }
@@ -102,7 +103,8 @@ UnixTime parse_iso8601(std::string_view s, std::string_view what) {
   if (pos < str.size()) {
     if (str[pos] == 'Z' && pos + 1 == str.size()) {
       ++pos;
-    } else if ((str[pos] == '+' || str[pos] == '-') && str.size() == pos + 6 && str[pos + 3] == ':') {
+    } else if ((str[pos] == '+' || str[pos] == '-') && str.size() == pos + 6 &&
+               str[pos + 3] == ':') {
       int oh = 0, om = 0, n = 0;
       if (std::sscanf(str.c_str() + pos + 1, "%2d:%2d%n", &oh, &om, &n) != 2 || n != 5)
         bad("bad UTC offset");
@@ -112,7 +114,8 @@ UnixTime parse_iso8601(std::string_view s, std::string_view what) {
       bad("trailing characters");
     }
   }
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60) bad("field out of range");
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
+    bad("field out of range");
   const CivilTime check = civil_time(days_from_civil(y, mo, d) * 86400, 0);
   if (check.day != d || check.month != mo) bad("no such day");
   return days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - int64_t(offset_min) * 60;

@@ -20,7 +20,8 @@ void bind_sender_params(ParamSet& ps, SenderParams& p) {
   ps.add("from_address", &p.from_address, "From address");
   ps.add("from_name", &p.from_name, "From display name (empty = shop_name)");
   ps.add("reply_to", &p.reply_to, "Reply-To address (empty = none)");
-  ps.add("postal_address", &p.postal_address, "postal address in every footer (lines split by \\n)");
+  ps.add("postal_address", &p.postal_address,
+         "postal address in every footer (lines split by \\n)");
   ps.add("link_base_url", &p.link_base_url, "base https URL of shop links");
   ps.add("product_path", &p.product_path, "path of product pages, before the product id");
   ps.add("unsubscribe_base_url", &p.unsubscribe_base_url, "one-click unsubscribe https endpoint");
@@ -40,8 +41,9 @@ void bind_sender_params(ParamSet& ps, SenderParams& p) {
 void check_sender_params(const SenderParams& p) {
   const auto single_line = [](const std::string& v, const char* field) {
     TAILOR_CHECK(sanitize_single_line(v) == v && !v.empty(),
-                 "sender." << field << " must be a non-empty single line without control "
-                           "characters or repeated spaces");
+                 "sender." << field
+                           << " must be a non-empty single line without control "
+                              "characters or repeated spaces");
   };
   single_line(p.shop_name, "shop_name");
   if (!p.from_name.empty()) single_line(p.from_name, "from_name");
@@ -60,8 +62,8 @@ void check_sender_params(const SenderParams& p) {
                    p.unsubscribe_base_url.find('#') == std::string::npos,
                "sender.unsubscribe_base_url '" << p.unsubscribe_base_url
                                                << "' is not a safe https URL without fragment");
-  const std::string domain = p.message_id_domain.empty() ? email_domain(p.from_address)
-                                                         : p.message_id_domain;
+  const std::string domain =
+      p.message_id_domain.empty() ? email_domain(p.from_address) : p.message_id_domain;
   TAILOR_CHECK(is_valid_email_address("x@" + domain),
                "sender.message_id_domain '" << domain << "' is not a valid domain");
   TAILOR_CHECK(!p.secret_env.empty() || !p.secret_file.empty(),
@@ -85,8 +87,9 @@ std::string resolve_sender_secret(const SenderParams& p) {
                                                    << "' cannot be read: " << std::strerror(errno));
     std::getline(in, secret);
     while (!secret.empty() && (secret.back() == '\r' || secret.back() == ' ')) secret.pop_back();
-    TAILOR_CHECK(secret.size() >= 16, "sender.secret_file '" << p.secret_file
-                                                             << "': the secret must be at least 16 bytes");
+    TAILOR_CHECK(secret.size() >= 16, "sender.secret_file '"
+                                          << p.secret_file
+                                          << "': the secret must be at least 16 bytes");
   } else {
     const char* v = std::getenv(p.secret_env.c_str());
     TAILOR_CHECK(v != nullptr && std::strlen(v) >= 16,

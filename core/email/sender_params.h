@@ -20,7 +20,8 @@ struct SenderParams {
   /// Reply-To address; "" = no Reply-To header.
   std::string reply_to = "";
   /// Postal address printed in both footers (CAN-SPAM / ePrivacy); lines separated by "\n".
-  std::string postal_address = "Tailor Demo Shop Ltd\n1 Example Street\nLondon EC1A 1AA\nUnited Kingdom";
+  std::string postal_address =
+      "Tailor Demo Shop Ltd\n1 Example Street\nLondon EC1A 1AA\nUnited Kingdom";
   /// Base of every shop link (https only, no trailing slash needed).
   std::string link_base_url = "https://shop.example";
   /// Product pages: link_base_url + this + the percent-encoded product external id.

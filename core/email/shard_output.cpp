@@ -1,12 +1,11 @@
 // Shard files: hashed buffered writers, completion markers and their verification.
 #include "core/email/shard_output.h"
 
-#include <nlohmann/json.hpp>
-
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "core/common/error.h"
@@ -87,7 +86,8 @@ std::string ShardMarker::to_json() const {
   j["skipped"] = skipped;
   j["events"] = events;
   nlohmann::ordered_json fs = nlohmann::ordered_json::array();
-  for (const auto& f : files) fs.push_back({{"name", f.name}, {"bytes", f.bytes}, {"sha256", f.sha256}});
+  for (const auto& f : files)
+    fs.push_back({{"name", f.name}, {"bytes", f.bytes}, {"sha256", f.sha256}});
   j["files"] = fs;
   return j.dump(2) + "\n";
 }

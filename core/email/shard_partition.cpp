@@ -12,7 +12,8 @@ namespace tailor {
 ShardSpec parse_shard_spec(const std::string& s) {
   const size_t slash = s.find('/');
   const auto bad = [&] {
-    TAILOR_FAIL("--shard '" << s << "' must be i/n with 0 <= i < n <= 65536 (e.g. 3/16; i is "
+    TAILOR_FAIL("--shard '" << s
+                            << "' must be i/n with 0 <= i < n <= 65536 (e.g. 3/16; i is "
                                "0-based like SLURM_ARRAY_TASK_ID and JOB_COMPLETION_INDEX)");
   };
   if (slash == std::string::npos || slash == 0 || slash + 1 == s.size()) bad();

@@ -30,12 +30,23 @@ enum class SkipReason : uint8_t {
 
 /// lower_snake_case name of a reason ("invalid_address" ...).
 inline const char* skip_reason_name(SkipReason r) {
-  static constexpr const char* kNames[] = {
-      "none",           "no_consent",           "unsubscribed",     "suppressed",
-      "invalid_address", "suppression_list",    "address_blocked",  "duplicate_address",
-      "customer_id_not_opaque", "frequency_cap", "policy_no_email", "no_products",
-      "quiet_hours",    "copy_unknown_slot",    "copy_unfillable_slot", "copy_spam_score",
-      "copy_empty"};
+  static constexpr const char* kNames[] = {"none",
+                                           "no_consent",
+                                           "unsubscribed",
+                                           "suppressed",
+                                           "invalid_address",
+                                           "suppression_list",
+                                           "address_blocked",
+                                           "duplicate_address",
+                                           "customer_id_not_opaque",
+                                           "frequency_cap",
+                                           "policy_no_email",
+                                           "no_products",
+                                           "quiet_hours",
+                                           "copy_unknown_slot",
+                                           "copy_unfillable_slot",
+                                           "copy_spam_score",
+                                           "copy_empty"};
   static_assert(sizeof(kNames) / sizeof(kNames[0]) == static_cast<size_t>(SkipReason::kCount));
   return kNames[static_cast<int>(r)];
 }

@@ -37,7 +37,7 @@ const std::string* slot_value(std::string_view name, const SlotValues& v) {
 }  // namespace
 
 const std::vector<std::string>& known_slot_names() {
-  static const std::vector<std::string> names = {"first_name", "product", "category",
+  static const std::vector<std::string> names = {"first_name", "product",  "category",
                                                  "price",      "discount", "shop"};
   return names;
 }
@@ -77,9 +77,12 @@ std::vector<std::string> unknown_slots(std::string_view text) {
 
 const char* slot_fill_status_name(SlotFillStatus s) {
   switch (s) {
-    case SlotFillStatus::kOk: return "ok";
-    case SlotFillStatus::kUnknownSlot: return "unknown_slot";
-    case SlotFillStatus::kUnfillableSlot: return "unfillable_slot";
+    case SlotFillStatus::kOk:
+      return "ok";
+    case SlotFillStatus::kUnknownSlot:
+      return "unknown_slot";
+    case SlotFillStatus::kUnfillableSlot:
+      return "unfillable_slot";
   }
   return "?";
 }

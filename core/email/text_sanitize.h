@@ -10,10 +10,10 @@ namespace tailor {
 
 /// What sanitising changed; the job sums these into its summary ("events").
 struct SanitizeStats {
-  int64_t invalid_utf8 = 0;      ///< malformed UTF-8 sequences replaced by U+FFFD
-  int64_t control_chars = 0;     ///< C0/C1 controls and DEL removed (or turned into a space)
-  int64_t line_breaks = 0;       ///< CR/LF removed from single-line text (headers, titles)
-  int64_t bidi_controls = 0;     ///< U+202A..U+202E, U+2066..U+2069 removed
+  int64_t invalid_utf8 = 0;   ///< malformed UTF-8 sequences replaced by U+FFFD
+  int64_t control_chars = 0;  ///< C0/C1 controls and DEL removed (or turned into a space)
+  int64_t line_breaks = 0;    ///< CR/LF removed from single-line text (headers, titles)
+  int64_t bidi_controls = 0;  ///< U+202A..U+202E, U+2066..U+2069 removed
 
   void add(const SanitizeStats& o) {
     invalid_utf8 += o.invalid_utf8;

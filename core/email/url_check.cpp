@@ -8,7 +8,9 @@ bool is_alnum(unsigned char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
-bool is_unreserved(unsigned char c) { return is_alnum(c) || c == '-' || c == '.' || c == '_' || c == '~'; }
+bool is_unreserved(unsigned char c) {
+  return is_alnum(c) || c == '-' || c == '.' || c == '_' || c == '~';
+}
 
 bool is_hex(unsigned char c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
@@ -42,8 +44,23 @@ bool is_safe_https_url(std::string_view url) {
       continue;
     }
     switch (c) {
-      case ':': case '/': case '?': case '#': case '[': case ']': case '@': case '!': case '$':
-      case '&': case '(': case ')': case '*': case '+': case ',': case ';': case '=':
+      case ':':
+      case '/':
+      case '?':
+      case '#':
+      case '[':
+      case ']':
+      case '@':
+      case '!':
+      case '$':
+      case '&':
+      case '(':
+      case ')':
+      case '*':
+      case '+':
+      case ',':
+      case ';':
+      case '=':
         continue;
       default:
         return false;  // quotes, '<', '>', '\', white space, controls, non-ASCII

@@ -55,7 +55,11 @@ inline std::vector<Special> special_customers() {
       {{"c-unicode", "zoe@example.com", "Zoë", 60}, ""},
       {{"c-crlf-name", "eve@example.com", "Eve\r\nBcc: victim@evil.example", 0}, ""},
       {{"c-script-name", "mallory@example.com", "<script>alert(1)</script>", 0}, ""},
-      {{"c-bidi", "bidi@example.com", "Bob\xE2\x80\xAE" "fdp.exe", 0}, ""},
+      {{"c-bidi", "bidi@example.com",
+        "Bob\xE2\x80\xAE"
+        "fdp.exe",
+        0},
+       ""},
       {{"c-empty-name", "noname@example.com", "", 0}, ""},
       {{"c-long-subject", "long@example.com", "Lena", 0}, ""},
       {{"c-crlf-subject", "crlf@example.com", "Carl", 0}, ""},
@@ -169,7 +173,8 @@ class FakeSegments : public SegmentAssigner {
  public:
   std::vector<int32_t> assign(const CustomerBatch& b) override {
     std::vector<int32_t> s;
-    for (int64_t c : b.customers) s.push_back(static_cast<int32_t>(fnv(b.dataset->customers.external_id[c]) % 5));
+    for (int64_t c : b.customers)
+      s.push_back(static_cast<int32_t>(fnv(b.dataset->customers.external_id[c]) % 5));
     return s;
   }
   ModelProvenance provenance() const override { return fake_provenance("segment"); }
@@ -230,22 +235,38 @@ class FakeDecider : public CampaignDecider {
 /// Drafts by kind; kind 1..8 are adversarial.
 inline EmailCopyDraft fixture_draft(int kind) {
   switch (kind) {
-    case 1: return {"Grüße, {first_name}! 🎉 Ünïcødé ☕ — 限定セール", "Body with <b>tags</b> & \"quotes\" and {product}.", -3.5, 0.1f};
-    case 2: return {"This is a very long subject line that certainly needs folding because it is longer than seventy-eight characters", "Short body.\n\nSecond paragraph\nwith a line break.", -9.0, 0.2f};
-    case 3: return {"{first_name}: your {discount} code", "Use {discount} today.", -2.0, 0.1f};
-    case 4: return {"Hello {frist_name}", "Body {product}", -2.0, 0.1f};
-    case 5: return {"Totally not spam", "Buy now!!!", -2.0, 0.99f};
-    case 6: return {"Breaking\r\nBcc: victim@evil.example news", "Body\r\nwith CRLF\r\nFrom here\n.dot line", -4.0, 0.3f};
-    case 7: return {"Looks =?utf-8?q?encoded?= but is not", "Body about {category}.", -4.0, 0.3f};
-    case 8: return {"", "Body without subject", -4.0, 0.3f};
-    default: return {"{first_name}, ideas for you", "Hi {first_name},\n\nhave a look at {product} for {price}.\n\nThe {shop} team", -1.5, 0.05f};
+    case 1:
+      return {"Grüße, {first_name}! 🎉 Ünïcødé ☕ — 限定セール",
+              "Body with <b>tags</b> & \"quotes\" and {product}.", -3.5, 0.1f};
+    case 2:
+      return {
+          "This is a very long subject line that certainly needs folding because it is longer than "
+          "seventy-eight characters",
+          "Short body.\n\nSecond paragraph\nwith a line break.", -9.0, 0.2f};
+    case 3:
+      return {"{first_name}: your {discount} code", "Use {discount} today.", -2.0, 0.1f};
+    case 4:
+      return {"Hello {frist_name}", "Body {product}", -2.0, 0.1f};
+    case 5:
+      return {"Totally not spam", "Buy now!!!", -2.0, 0.99f};
+    case 6:
+      return {"Breaking\r\nBcc: victim@evil.example news",
+              "Body\r\nwith CRLF\r\nFrom here\n.dot line", -4.0, 0.3f};
+    case 7:
+      return {"Looks =?utf-8?q?encoded?= but is not", "Body about {category}.", -4.0, 0.3f};
+    case 8:
+      return {"", "Body without subject", -4.0, 0.3f};
+    default:
+      return {"{first_name}, ideas for you",
+              "Hi {first_name},\n\nhave a look at {product} for {price}.\n\nThe {shop} team", -1.5,
+              0.05f};
   }
 }
 
 inline int draft_kind(const std::string& id) {
   static const std::map<std::string, int> special = {
       {"c-unicode", 1}, {"c-long-subject", 2}, {"c-crlf-subject", 6}, {"c-lookalike", 7},
-      {"c-ok-1", 0}, {"c-crlf-name", 0}, {"c-script-name", 0}, {"c-empty-name", 0}};
+      {"c-ok-1", 0},    {"c-crlf-name", 0},    {"c-script-name", 0},  {"c-empty-name", 0}};
   const auto it = special.find(id);
   return it != special.end() ? it->second : static_cast<int>(fnv(id) % 9);
 }
@@ -255,7 +276,8 @@ class FakeCopy : public CopyWriter {
   explicit FakeCopy(const Dataset& ds) : ds_(ds) {}
   std::vector<EmailCopyDraft> write(const std::vector<EmailCopyRequest>& rs) override {
     std::vector<EmailCopyDraft> out;
-    for (const EmailCopyRequest& r : rs) out.push_back(fixture_draft(draft_kind(ds_.customers.external_id[r.customer])));
+    for (const EmailCopyRequest& r : rs)
+      out.push_back(fixture_draft(draft_kind(ds_.customers.external_id[r.customer])));
     return out;
   }
   ModelProvenance provenance() const override { return fake_provenance("copy"); }

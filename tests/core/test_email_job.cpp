@@ -4,10 +4,9 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-#include <nlohmann/json.hpp>
-
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 
@@ -48,14 +47,16 @@ std::vector<Json> read_jsonl(const fs::path& p) {
 class EmailJobTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("tailor_email_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = fs::temp_directory_path() /
+           ("tailor_email_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
     ds_ = fixture_dataset(kExtraCustomers);
     // Suppression list: one plain (different case), one hashed entry, comments, blank lines.
-    std::ofstream(dir_ / "suppress.txt") << "# suppression list\n\nlisted.plain@EXAMPLE.com\n"
-                                         << sha256_hex("listed.hashed@example.com") << "  # hashed\n";
+    std::ofstream(dir_ / "suppress.txt")
+        << "# suppression list\n\nlisted.plain@EXAMPLE.com\n"
+        << sha256_hex("listed.hashed@example.com") << "  # hashed\n";
     copy_ = std::make_unique<FakeCopy>(ds_);
   }
   void TearDown() override { fs::remove_all(dir_); }
@@ -81,7 +82,8 @@ class EmailJobTest : public ::testing::Test {
 
   /// Runs the Python checker over the shards of `out`; returns its decoded messages by customer.
   std::map<std::string, Json> python_check(const std::string& out, int shards) {
-    std::string cmd = std::string(kPython) + " " + TAILOR_SOURCE_DIR + "/tests/scripts/check_emails.py " +
+    std::string cmd = std::string(kPython) + " " + TAILOR_SOURCE_DIR +
+                      "/tests/scripts/check_emails.py " +
                       (dir_ / (out + ".decoded.jsonl")).string();
     for (int i = 0; i < shards; ++i) cmd += " " + (dir_ / out / shard_stem(i, shards)).string();
     const std::string log = (dir_ / "python.log").string();
@@ -122,11 +124,13 @@ TEST_F(EmailJobTest, EveryMessageParsesAndNoIneligibleCustomerIsEmailed) {
       EXPECT_TRUE(outcome.emplace(id, r["reason"]).second) << id;
     }
     const std::string rj = file_bytes(p.rejects) + file_bytes(p.manifest) + file_bytes(p.audit);
-    EXPECT_EQ(rj.find("example.com\""), std::string::npos) << "an address in a manifest/audit/rejects file";
+    EXPECT_EQ(rj.find("example.com\""), std::string::npos)
+        << "an address in a manifest/audit/rejects file";
   }
   EXPECT_EQ(outcome.size(), ds_.customers.size());
-  EXPECT_EQ(msgs.size(), static_cast<size_t>(std::count_if(outcome.begin(), outcome.end(),
-                                                           [](const auto& kv) { return kv.second.empty(); })));
+  EXPECT_EQ(msgs.size(),
+            static_cast<size_t>(std::count_if(outcome.begin(), outcome.end(),
+                                              [](const auto& kv) { return kv.second.empty(); })));
   for (const Special& sp : special_customers())
     EXPECT_EQ(outcome[sp.c.id], sp.expected_skip) << sp.c.id;
   // Whatever the decoded To: says, it is an eligible customer's address.
@@ -159,25 +163,30 @@ TEST_F(EmailJobTest, EveryMessageParsesAndNoIneligibleCustomerIsEmailed) {
 
   // Hostile catalogue text: escaped in HTML, on one line in text, non-ASCII intact.
   const std::string html0 = msgs.at("c-script-name")["html"];
-  EXPECT_NE(html0.find("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; Mug"), std::string::npos) << html0;
+  EXPECT_NE(html0.find("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; Mug"), std::string::npos)
+      << html0;
   EXPECT_EQ(html0.find("<script"), std::string::npos);
-  EXPECT_NE(msgs.at("c-script-name")["text"].get<std::string>().find("<script>alert('x')</script> Mug"),
-            std::string::npos);
+  EXPECT_NE(
+      msgs.at("c-script-name")["text"].get<std::string>().find("<script>alert('x')</script> Mug"),
+      std::string::npos);
   const std::string html2 = msgs.at("c-crlf-subject")["html"];
   EXPECT_NE(html2.find("Line Break: Bcc: victim@evil.example"), std::string::npos) << html2;
   EXPECT_NE(msgs.at("c-crlf-subject")["text"].get<std::string>().find("From here\n.dot line"),
-            std::string::npos) << "QP must keep 'From ' and '.' line starts";
+            std::string::npos)
+      << "QP must keep 'From ' and '.' line starts";
   const std::string html3 = msgs.at("c-unicode")["html"];
   EXPECT_NE(html3.find("Crème brûlée set ☕ — 限定"), std::string::npos);
   EXPECT_NE(html3.find("£1,006.75"), std::string::npos);
-  EXPECT_NE(html3.find("&lt;b&gt;tags&lt;/b&gt; &amp; &quot;quotes&quot;"), std::string::npos) << html3;
-  EXPECT_NE(html3.find("/products/SKU-3?utm_source=tailor&amp;utm_medium=email&amp;utm_campaign=welcome"),
-            std::string::npos);
+  EXPECT_NE(html3.find("&lt;b&gt;tags&lt;/b&gt; &amp; &quot;quotes&quot;"), std::string::npos)
+      << html3;
+  EXPECT_NE(
+      html3.find("/products/SKU-3?utm_source=tailor&amp;utm_medium=email&amp;utm_campaign=welcome"),
+      std::string::npos);
   for (const auto& [id, m] : msgs) {
     const std::string text = m["text"], html = m["html"];
-    for (const std::string& raw : {std::string("{first_name}"), std::string("{product}"),
-                                   std::string("{price}"), std::string("{discount}"),
-                                   std::string("{frist_name}"), std::string("{{")})
+    for (const std::string& raw :
+         {std::string("{first_name}"), std::string("{product}"), std::string("{price}"),
+          std::string("{discount}"), std::string("{frist_name}"), std::string("{{")})
       EXPECT_EQ(text.find(raw) + html.find(raw), 2 * std::string::npos) << id << " shows " << raw;
     EXPECT_NE(text.find("1 Example Street"), std::string::npos) << id << ": postal address";
     EXPECT_NE(html.find("1 Example Street"), std::string::npos) << id << ": postal address";
@@ -188,7 +197,8 @@ TEST_F(EmailJobTest, EveryMessageParsesAndNoIneligibleCustomerIsEmailed) {
   }
   // The unsubscribe token is the HMAC of the customer id.
   EXPECT_NE(msgs.at("c-ok-1")["unsubscribe_url"].get<std::string>().find(
-                "c=c-ok-1&t=" + hex_lower(hmac_sha256("test-secret-0123456789abcdef", "c-ok-1").data(), 16)),
+                "c=c-ok-1&t=" +
+                hex_lower(hmac_sha256("test-secret-0123456789abcdef", "c-ok-1").data(), 16)),
             std::string::npos);
 
   // Summary: counts add up; fallbacks and sanitising were counted.
@@ -212,7 +222,8 @@ TEST_F(EmailJobTest, EveryMessageParsesAndNoIneligibleCustomerIsEmailed) {
     for (const Json& a : read_jsonl(shard_paths((dir_ / "out").string(), i, shards).audit)) {
       ASSERT_EQ(a["models"].size(), 4u);
       EXPECT_EQ(a["models"][2]["role"], "policy");
-      EXPECT_EQ(a["consent_basis"]["suppression_list"], sha256_file_hex((dir_ / "suppress.txt").string()));
+      EXPECT_EQ(a["consent_basis"]["suppression_list"],
+                sha256_file_hex((dir_ / "suppress.txt").string()));
       EXPECT_EQ(a["q_values"].size(), 3u);
       EXPECT_EQ(a["template"]["sha256"].get<std::string>().size(), 64u);
       if (a["customer_id"] == "c-quiet") {
@@ -279,7 +290,8 @@ TEST_F(EmailJobTest, ShardingIsAStablePartitionAndDoesNotChangeMessages) {
       const std::string mbox = file_bytes(p.mbox);
       for (const Json& m : read_jsonl(p.manifest)) {
         EXPECT_EQ(shard_of_customer(m["customer_id"], shards), i) << m["customer_id"];
-        by_customer[m["customer_id"]] = mbox.substr(m["offset"].get<size_t>(), m["length"].get<size_t>());
+        by_customer[m["customer_id"]] =
+            mbox.substr(m["offset"].get<size_t>(), m["length"].get<size_t>());
       }
     }
     return by_customer;
@@ -320,7 +332,8 @@ TEST_F(EmailJobTest, KilledRunResumesToTheUninterruptedBytes) {
     EXPECT_FALSE(s.shards[3].reused);
   }
   std::set<std::string> names_full, names_resumed;
-  for (const auto& e : fs::directory_iterator(dir_ / "full")) names_full.insert(e.path().filename());
+  for (const auto& e : fs::directory_iterator(dir_ / "full"))
+    names_full.insert(e.path().filename());
   for (const auto& e : fs::directory_iterator(out)) names_resumed.insert(e.path().filename());
   EXPECT_EQ(names_full, names_resumed) << "leftover or missing files";
   EXPECT_EQ(names_full.size(), 4u * 5u + 1u);
@@ -337,12 +350,25 @@ TEST_F(EmailJobTest, KilledRunResumesToTheUninterruptedBytes) {
     const EmailJobSummary s = job.run({1});
     EXPECT_FALSE(s.shards[0].reused);
   }
-  EXPECT_TRUE(file_bytes(p1.mbox) == file_bytes(shard_paths((dir_ / "full").string(), 1, shards).mbox));
+  EXPECT_TRUE(file_bytes(p1.mbox) ==
+              file_bytes(shard_paths((dir_ / "full").string(), 1, shards).mbox));
   // ... and a marker of another run is an error, not silently mixed in.
   EmailJobConfig other = config("resumed", shards);
   other.job.run_id = "another-run";
   EmailJob job(ds_, other, models());
   EXPECT_THROW(job.run_shard(0), Error);
+}
+
+TEST_F(EmailJobTest, OutputDoesNotDependOnTheThreadCount) {
+  EmailJobConfig one = config("threads1", 1), two = config("threads2", 1);
+  one.job.threads = 1;
+  two.job.threads = 2;
+  EmailJob(ds_, one, models()).run();
+  EmailJob(ds_, two, models()).run();
+  for (const auto& e : fs::directory_iterator(dir_ / "threads1")) {
+    const std::string name = e.path().filename();
+    EXPECT_TRUE(file_bytes(e.path()) == file_bytes(dir_ / "threads2" / name)) << name;
+  }
 }
 
 TEST_F(EmailJobTest, WithoutFallbackRejectedDraftsAreSkippedWithTheirReason) {
@@ -424,7 +450,8 @@ TEST(EmailJobSynthShop, ZeroEmailsToIneligibleCustomersAndAllMessagesParse) {
   sp.unsubscribed_initial_rate = 0.1;
   sp.suppressed_rate = 0.05;
   const Dataset ds = generate_synthetic_shop(sp);
-  const fs::path dir = fs::temp_directory_path() / ("tailor_email_synth_" + std::to_string(::getpid()));
+  const fs::path dir =
+      fs::temp_directory_path() / ("tailor_email_synth_" + std::to_string(::getpid()));
   fs::remove_all(dir);
   EmailJobConfig c;
   c.job.templates_dir = std::string(TAILOR_SOURCE_DIR) + "/configs/templates";
@@ -442,7 +469,8 @@ TEST(EmailJobSynthShop, ZeroEmailsToIneligibleCustomersAndAllMessagesParse) {
   ASSERT_TRUE(s.complete);
 
   std::map<std::string, int64_t> row_of;
-  for (size_t i = 0; i < ds.customers.size(); ++i) row_of[ds.customers.external_id[i]] = static_cast<int64_t>(i);
+  for (size_t i = 0; i < ds.customers.size(); ++i)
+    row_of[ds.customers.external_id[i]] = static_cast<int64_t>(i);
   std::vector<uint8_t> log_unsub(ds.customers.size(), 0);
   std::vector<int> recent(ds.customers.size(), 0);
   for (size_t r = 0; r < ds.email_log.size(); ++r) {
@@ -452,17 +480,18 @@ TEST(EmailJobSynthShop, ZeroEmailsToIneligibleCustomersAndAllMessagesParse) {
   }
   int64_t emails = 0, ineligible = 0;
   for (size_t i = 0; i < ds.customers.size(); ++i)
-    ineligible += !ds.customers.consent[i] || ds.customers.unsubscribed[i] || ds.customers.suppressed[i];
+    ineligible +=
+        !ds.customers.consent[i] || ds.customers.unsubscribed[i] || ds.customers.suppressed[i];
   ASSERT_GT(ineligible, 60) << "the fixture must hold many ineligible customers";
-  std::string stems = std::string(kPython) + " " + TAILOR_SOURCE_DIR + "/tests/scripts/check_emails.py " +
-                      (dir / "decoded.jsonl").string();
+  std::string stems = std::string(kPython) + " " + TAILOR_SOURCE_DIR +
+                      "/tests/scripts/check_emails.py " + (dir / "decoded.jsonl").string();
   for (int i = 0; i < 2; ++i) {
     const ShardPaths p = shard_paths(c.job.output_dir, i, 2);
     stems += " " + (dir / "out" / p.stem).string();
     for (const Json& m : read_jsonl(p.manifest)) {
       const int64_t r = row_of.at(m["customer_id"]);
-      ASSERT_TRUE(ds.customers.consent[r] && !ds.customers.unsubscribed[r] && !ds.customers.suppressed[r] &&
-                  !log_unsub[r] && recent[r] < 2)
+      ASSERT_TRUE(ds.customers.consent[r] && !ds.customers.unsubscribed[r] &&
+                  !ds.customers.suppressed[r] && !log_unsub[r] && recent[r] < 2)
           << "email to ineligible customer " << m["customer_id"];
       ++emails;
     }
@@ -489,7 +518,8 @@ TEST(EmailRenderBench, WritesOneEmailPerCustomer) {
   p.batch_size = 64;
   p.repeats = 2;
   p.templates_dir = std::string(TAILOR_SOURCE_DIR) + "/configs/templates";
-  p.scratch_dir = (fs::temp_directory_path() / ("tailor_bench_email_" + std::to_string(::getpid()))).string();
+  p.scratch_dir =
+      (fs::temp_directory_path() / ("tailor_bench_email_" + std::to_string(::getpid()))).string();
   const EmailRenderBenchResult r = bench_email_render(p);
   EXPECT_EQ(r.messages, 300);
   EXPECT_EQ(r.run_seconds.size(), 2u);

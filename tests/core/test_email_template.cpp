@@ -33,7 +33,8 @@ TemplateSchema toy_schema() {
 std::string render(const std::string& text, TemplatePart part, const TemplateValues& v,
                    const TemplatePartials& partials = {}) {
   const TemplateSchema s = toy_schema();
-  const Template t = Template::parse(text, TemplateSource{"toy.yaml", 10, "html"}, s, part, partials);
+  const Template t =
+      Template::parse(text, TemplateSource{"toy.yaml", 10, "html"}, s, part, partials);
   std::string out;
   t.render(v, out);
   return out;
@@ -60,21 +61,25 @@ std::string parse_error(const std::string& text, const TemplatePartials& partial
 
 TEST(EmailTemplate, EscapesEveryValueInHtmlAndNothingInText) {
   const TemplateValues v = toy_values();
-  const std::string tpl = "Hi {{name}}! <a href=\"{{link}}\">x</a>\n{{body}}\n"
-                          "{{#items}}[{{title}}{{#price}} {{price}}{{/price}}]{{/items}}";
-  EXPECT_EQ(render(tpl, TemplatePart::kHtml, v),
-            "Hi &lt;Zoë &amp; &quot;Bob&quot;&gt;! <a href=\"https://shop.example/a?x=1&amp;y=2\">x</a>\n"
-            "<p>Hello &lt;there&gt;</p>\n<p>Bye</p>\n"
-            "[&lt;script&gt;alert(1)&lt;/script&gt; £3.00][Mug &#39;Co&#39;]");
-  EXPECT_EQ(render(tpl, TemplatePart::kText, v),
-            "Hi <Zoë & \"Bob\">! <a href=\"https://shop.example/a?x=1&y=2\">x</a>\nHello <there>\n\nBye\n"
-            "[<script>alert(1)</script> £3.00][Mug 'Co']");
+  const std::string tpl =
+      "Hi {{name}}! <a href=\"{{link}}\">x</a>\n{{body}}\n"
+      "{{#items}}[{{title}}{{#price}} {{price}}{{/price}}]{{/items}}";
+  EXPECT_EQ(
+      render(tpl, TemplatePart::kHtml, v),
+      "Hi &lt;Zoë &amp; &quot;Bob&quot;&gt;! <a href=\"https://shop.example/a?x=1&amp;y=2\">x</a>\n"
+      "<p>Hello &lt;there&gt;</p>\n<p>Bye</p>\n"
+      "[&lt;script&gt;alert(1)&lt;/script&gt; £3.00][Mug &#39;Co&#39;]");
+  EXPECT_EQ(
+      render(tpl, TemplatePart::kText, v),
+      "Hi <Zoë & \"Bob\">! <a href=\"https://shop.example/a?x=1&y=2\">x</a>\nHello <there>\n\nBye\n"
+      "[<script>alert(1)</script> £3.00][Mug 'Co']");
 }
 
 TEST(EmailTemplate, SectionsInvertedCommentsAndStandaloneLines) {
   TemplateValues v = toy_values();
-  const std::string tpl = "start\n  {{#items}}\n- {{title}}\n  {{/items}}\n{{! a comment }}\n"
-                          "{{^flag}}\nno flag\n{{/flag}}\n{{#flag}}flag{{/flag}}end";
+  const std::string tpl =
+      "start\n  {{#items}}\n- {{title}}\n  {{/items}}\n{{! a comment }}\n"
+      "{{^flag}}\nno flag\n{{/flag}}\n{{#flag}}flag{{/flag}}end";
   EXPECT_EQ(render(tpl, TemplatePart::kText, v),
             "start\n- <script>alert(1)</script>\n- Mug 'Co'\nno flag\nend");
   v.scalars[4] = "yes";
@@ -84,10 +89,13 @@ TEST(EmailTemplate, SectionsInvertedCommentsAndStandaloneLines) {
 
 TEST(EmailTemplate, PartialsExpandInScope) {
   TemplatePartials p;
-  p.texts["item"] = {"<li>{{title}}</li>\n", TemplateSource{"partials.yaml", 3, "partials.html.item"}};
-  p.texts["loop"] = {"{{#items}}\n{{> item}}\n{{/items}}\n", TemplateSource{"partials.yaml", 7, "partials.html.loop"}};
-  EXPECT_EQ(render("<ul>\n{{> loop}}\n</ul>", TemplatePart::kHtml, toy_values(), p),
-            "<ul>\n<li>&lt;script&gt;alert(1)&lt;/script&gt;</li>\n<li>Mug &#39;Co&#39;</li>\n</ul>");
+  p.texts["item"] = {"<li>{{title}}</li>\n",
+                     TemplateSource{"partials.yaml", 3, "partials.html.item"}};
+  p.texts["loop"] = {"{{#items}}\n{{> item}}\n{{/items}}\n",
+                     TemplateSource{"partials.yaml", 7, "partials.html.loop"}};
+  EXPECT_EQ(
+      render("<ul>\n{{> loop}}\n</ul>", TemplatePart::kHtml, toy_values(), p),
+      "<ul>\n<li>&lt;script&gt;alert(1)&lt;/script&gt;</li>\n<li>Mug &#39;Co&#39;</li>\n</ul>");
   // An error inside a partial names the partial's file and line.
   p.texts["bad"] = {"ok\n{{nope}}\n", TemplateSource{"partials.yaml", 20, "partials.html.bad"}};
   const std::string e = parse_error("{{> bad}}", p);
@@ -103,9 +111,12 @@ TEST(EmailTemplate, ErrorsNameFileAndLine) {
   const std::string e2 = parse_error("a\nb\n{{#items}}\n{{title}}\n");
   EXPECT_NE(e2.find("toy.yaml:12: {{#items}} is never closed"), std::string::npos) << e2;
   const std::string e3 = parse_error("{{#items}}\n{{/flag}}");
-  EXPECT_NE(e3.find("toy.yaml:11: {{/flag}} closes {{#items}} opened at line 10"), std::string::npos) << e3;
+  EXPECT_NE(e3.find("toy.yaml:11: {{/flag}} closes {{#items}} opened at line 10"),
+            std::string::npos)
+      << e3;
   EXPECT_NE(parse_error("{{items}}").find("is a list"), std::string::npos);
-  EXPECT_NE(parse_error("x\n{{name").find("toy.yaml:11: '{{' without a closing"), std::string::npos);
+  EXPECT_NE(parse_error("x\n{{name").find("toy.yaml:11: '{{' without a closing"),
+            std::string::npos);
   EXPECT_NE(parse_error("{{{name}}}").find("triple braces"), std::string::npos);
   EXPECT_NE(parse_error("{{Name}}").find("bad placeholder"), std::string::npos);
   EXPECT_NE(parse_error("{{title}}").find("unknown placeholder {{title}}"), std::string::npos)
@@ -136,8 +147,9 @@ TEST(SlotFilling, FillsKnownSlotsAndRejectsUnknownOrEmpty) {
 class CampaignTemplateFiles : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("tailor_tpl_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = fs::temp_directory_path() /
+           ("tailor_tpl_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::create_directories(dir_);
   }
   void TearDown() override { fs::remove_all(dir_); }
@@ -155,8 +167,8 @@ class CampaignTemplateFiles : public ::testing::Test {
   static std::string good(const std::string& text_part, const std::string& extra = "",
                           const std::string& body_line = "{first_name}") {
     return "campaign: promo\nsubject_fallback: \"Hi {first_name}\"\nbody_fallback: |\n  Hello\n"
-           "  " + body_line + "\ncta_text: Go\ncta_url: /go\n" + extra +
-           "text: |\n" + text_part +
+           "  " +
+           body_line + "\ncta_text: Go\ncta_url: /go\n" + extra + "text: |\n" + text_part +
            "html: |\n  <p>{{body}}</p>\n  {{unsubscribe_url}} {{postal_address}}\n";
   }
   fs::path dir_;
@@ -164,7 +176,8 @@ class CampaignTemplateFiles : public ::testing::Test {
 
 TEST_F(CampaignTemplateFiles, LoadsAndRendersAGoodFile) {
   write("promo.yaml", good("  {{body}}\n  {{unsubscribe_url}}\n  {{postal_address}}\n"));
-  const CampaignTemplates t = CampaignTemplates::load(dir_.string(), {"promo"}, "https://shop.example");
+  const CampaignTemplates t =
+      CampaignTemplates::load(dir_.string(), {"promo"}, "https://shop.example");
   EXPECT_EQ(t.get("promo").cta_url, "https://shop.example/go");
   EXPECT_EQ(t.get("promo").body_fallback, "Hello\n{first_name}\n");
   EXPECT_EQ(t.get("promo").sha256.size(), 64u);
@@ -172,22 +185,27 @@ TEST_F(CampaignTemplateFiles, LoadsAndRendersAGoodFile) {
 
 TEST_F(CampaignTemplateFiles, UnknownPlaceholderNamesFileAndLine) {
   // text's block starts on line 9 of the file; the bad placeholder is its second line.
-  write("promo.yaml", good("  {{body}}\n  {{first_nme}}\n  {{unsubscribe_url}} {{postal_address}}\n"));
+  write("promo.yaml",
+        good("  {{body}}\n  {{first_nme}}\n  {{unsubscribe_url}} {{postal_address}}\n"));
   const std::string e = load_error("promo");
   EXPECT_NE(e.find((dir_ / "promo.yaml").string() + ":10: unknown placeholder {{first_nme}}"),
-            std::string::npos) << e;
+            std::string::npos)
+      << e;
 }
 
 TEST_F(CampaignTemplateFiles, UnknownSlotUnknownKeyMissingFooterAndBadUrl) {
-  write("promo.yaml", good("  {{body}} {{unsubscribe_url}} {{postal_address}}\n", "", "{frist_name}"));
+  write("promo.yaml",
+        good("  {{body}} {{unsubscribe_url}} {{postal_address}}\n", "", "{frist_name}"));
   std::string e = load_error("promo");
-  EXPECT_NE(e.find("promo.yaml:5: unknown slot {frist_name} in 'body_fallback'"), std::string::npos) << e;
+  EXPECT_NE(e.find("promo.yaml:5: unknown slot {frist_name} in 'body_fallback'"), std::string::npos)
+      << e;
 
   write("promo.yaml", good("  {{body}} {{unsubscribe_url}} {{postal_address}}\n", "colour: red\n"));
   e = load_error("promo");
   EXPECT_NE(e.find("promo.yaml:8: unknown key 'colour'"), std::string::npos) << e;
 
-  write("promo.yaml", good("  {{body}}\n  {{#body}}{{unsubscribe_url}}{{/body}} {{postal_address}}\n"));
+  write("promo.yaml",
+        good("  {{body}}\n  {{#body}}{{unsubscribe_url}}{{/body}} {{postal_address}}\n"));
   e = load_error("promo");
   EXPECT_NE(e.find("must show {{unsubscribe_url}} and {{postal_address}}"), std::string::npos) << e;
 

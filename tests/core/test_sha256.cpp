@@ -12,7 +12,8 @@ namespace {
 
 std::string unhex(const std::string& h) {
   std::string out;
-  for (size_t i = 0; i + 1 < h.size(); i += 2) out += static_cast<char>(std::stoi(h.substr(i, 2), nullptr, 16));
+  for (size_t i = 0; i + 1 < h.size(); i += 2)
+    out += static_cast<char>(std::stoi(h.substr(i, 2), nullptr, 16));
   return out;
 }
 
@@ -21,9 +22,11 @@ TEST(Sha256, NistVectors) {
   EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   EXPECT_EQ(sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
             "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
-  EXPECT_EQ(sha256_hex("abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklm"
-                       "nopqrlmnopqrsmnopqrstnopqrstu"),
-            "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1");
+  EXPECT_EQ(
+      sha256_hex(
+          "abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklm"
+          "nopqrlmnopqrsmnopqrstnopqrstu"),
+      "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1");
   EXPECT_EQ(sha256_hex(std::string(1000000, 'a')),
             "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 }
@@ -41,8 +44,8 @@ TEST(Sha256, IncrementalEqualsOneShotForRandomSplits) {
       h.update(data.data() + pos, n);
       pos += n;
     }
-    EXPECT_EQ(hex_lower(h.digest()), sha256_hex(data)) << "seed " << seed << " trial " << trial
-                                                       << " size " << data.size();
+    EXPECT_EQ(hex_lower(h.digest()), sha256_hex(data))
+        << "seed " << seed << " trial " << trial << " size " << data.size();
   }
 }
 
@@ -79,7 +82,8 @@ TEST(Sha256, HardwareAndPortableBlockFunctionsAgree) {
   std::string data(5000, '\0');
   for (char& c : data) c = static_cast<char>(rng());
   std::vector<std::string> fast;
-  for (size_t n : {0, 1, 55, 56, 63, 64, 65, 127, 128, 1000, 5000}) fast.push_back(sha256_hex(data.substr(0, n)));
+  for (size_t n : {0, 1, 55, 56, 63, 64, 65, 127, 128, 1000, 5000})
+    fast.push_back(sha256_hex(data.substr(0, n)));
   const bool previous = sha256_force_portable(true);
   EXPECT_STREQ(sha256_implementation(), "portable");
   size_t k = 0;

@@ -49,6 +49,8 @@ def check_message(raw, entry, errors):
     for line in head.split(b"\r\n"):
         if len(line) > 998:
             fail(f"header line of {len(line)} characters")
+        if b"=?" in line and len(line) > 76:
+            fail(f"header line with encoded-words of {len(line)} characters (RFC 2047: 76)")
     for line in body.split(b"\r\n"):
         if len(line) > 76:
             fail(f"body line of {len(line)} characters (quoted-printable allows 76)")
