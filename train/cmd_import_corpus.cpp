@@ -8,13 +8,14 @@
 #include "core/common/error.h"
 #include "core/common/log.h"
 #include "core/corpus/corpus_import.h"
+#include "core/corpus/corpus_mapping.h"
 #include "core/data/dataset_io.h"
 
 namespace tailor {
 namespace {
 
 struct ImportCorpusParams {
-  /// Input format: aeslc.
+  /// Input format: spamassassin, aeslc, fashion or csv.
   std::string format = "";
   /// Input file: the corpus archive (.tar, .tar.gz, .tar.xz) or CSV (.csv, .csv.gz, .csv.xz).
   std::string input = "";
@@ -30,7 +31,7 @@ struct ImportCorpusParams {
 };
 
 void bind(ParamSet& ps, ImportCorpusParams& p) {
-  ps.add("format", &p.format, "input format: aeslc");
+  ps.add("format", &p.format, "input format: spamassassin, aeslc, fashion or csv");
   ps.add("input", &p.input, "corpus archive (.tar/.tar.gz/.tar.xz) or CSV (.csv/.csv.gz/.csv.xz)");
   ps.add("mapping", &p.mapping, "corpus mapping YAML for --format csv (configs/import/corpus_csv.yaml)");
   ps.add("output", &p.output, "output dataset file (.h5), written atomically; may equal --append-to");
@@ -40,11 +41,11 @@ void bind(ParamSet& ps, ImportCorpusParams& p) {
 }
 
 void run_import_corpus(const ImportCorpusParams& io, const CorpusCleanParams& clean) {
-  TAILOR_CHECK(!io.format.empty(), "import-corpus: --format is required (aeslc)");
+  TAILOR_CHECK(!io.format.empty(), "import-corpus: --format is required (spamassassin, aeslc, fashion, csv)");
   TAILOR_CHECK(!io.input.empty(), "import-corpus: --input is required");
   TAILOR_CHECK(!io.output.empty(), "import-corpus: --output is required");
   const CorpusFormat format = parse_corpus_format(io.format);
-  TAILOR_CHECK(io.mapping.empty(),
+  TAILOR_CHECK(format == CorpusFormat::kCsv || io.mapping.empty(),
                "import-corpus: --mapping applies only to --format csv");
   validate_corpus_clean_params(clean);
 
@@ -56,6 +57,15 @@ void run_import_corpus(const ImportCorpusParams& io, const CorpusCleanParams& cl
   CorpusImportResult r;
   switch (format) {
     case CorpusFormat::kAeslc: r = import_aeslc(io.input, clean, &ds.corpus); break;
+    case CorpusFormat::kSpamAssassin: r = import_spamassassin(io.input, clean, &ds.corpus); break;
+    case CorpusFormat::kFashion: r = import_fashion(io.input, clean, &ds.corpus); break;
+    case CorpusFormat::kCsv: {
+      TAILOR_CHECK(!io.mapping.empty(), "import-corpus: --format csv needs --mapping (see "
+                                        "configs/import/corpus_csv.yaml)");
+      const CorpusMapping mapping = load_corpus_mapping(io.mapping);
+      r = import_corpus_csv(io.input, mapping, clean, &ds.corpus);
+      break;
+    }
   }
   std::fputs(r.report.to_table().c_str(), stdout);
   std::fflush(stdout);
@@ -92,7 +102,7 @@ void run_import_corpus(const ImportCorpusParams& io, const CorpusCleanParams& cl
 
 const CommandRegistrar kRegistrar{CommandSpec{
     "import-corpus",
-    "import a text corpus (aeslc) into a dataset file, cleaned, with "
+    "import a text corpus (spamassassin, aeslc, fashion, csv) into a dataset file, cleaned, with "
     "a report and a rejects CSV (docs/corpus.md)",
     [](CLI::App* sub, std::vector<std::unique_ptr<ParamSet>>& params) -> std::function<void()> {
       auto io = std::make_shared<ImportCorpusParams>();

@@ -101,10 +101,6 @@ size_t match_number(std::string_view s, size_t i, double* value, bool check_befo
 
 SlotReplacements replace_price_and_discount(std::string& text) {
   SlotReplacements n;
-  for (char& c : text) {
-    if (c == '{') c = '(';
-    if (c == '}') c = ')';
-  }
   const std::string_view s(text);
   std::string out;
   out.reserve(text.size());
@@ -203,6 +199,31 @@ SlotReplacements replace_price_and_discount(std::string& text) {
     ++i;
   }
   text = std::move(out);
+  return n;
+}
+
+int64_t escape_braces(std::string& text) {
+  int64_t n = 0;
+  for (char& c : text) {
+    if (c == '{') c = '(', ++n;
+    if (c == '}') c = ')', ++n;
+  }
+  return n;
+}
+
+int64_t replace_merge_tags(std::string& text, const std::vector<std::pair<std::string, std::string>>& tags,
+                           const std::string& open, const std::string& close) {
+  int64_t n = 0;
+  for (const auto& [tag, slot] : tags) {
+    if (tag.empty()) continue;
+    const std::string repl = open + slot + close;
+    size_t pos = 0;
+    while ((pos = text.find(tag, pos)) != std::string::npos) {
+      text.replace(pos, tag.size(), repl);
+      pos += repl.size();
+      ++n;
+    }
+  }
   return n;
 }
 

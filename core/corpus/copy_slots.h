@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace tailor {
@@ -29,8 +30,17 @@ struct SlotReplacements {
 ///    not glued to a preceding letter, digit or decimal point.
 ///  - percentages: a number, optionally one space, then "%" or the word "percent" ("30%",
 ///    "30 % off" -> "{discount} off"); 0, 100 and above stay as written ("100% cotton").
-/// Existing braces are first turned into parentheses so that the only braces left are slots.
+/// Braces already in the text are left alone: call escape_braces first.
 SlotReplacements replace_price_and_discount(std::string& text);
+
+/// Turns '{' / '}' into '(' / ')' so that the only braces in cleaned text are slots. Returns the
+/// number of characters changed.
+int64_t escape_braces(std::string& text);
+
+/// Replaces each literal merge tag (e.g. "*|FNAME|*") by open + slot + close ("{first_name}"),
+/// tags in the given order. Returns the number of replacements.
+int64_t replace_merge_tags(std::string& text, const std::vector<std::pair<std::string, std::string>>& tags,
+                           const std::string& open = "{", const std::string& close = "}");
 
 /// Slot names used in `text` ("{price}" -> "price"), in order of appearance, repeats included.
 /// A brace pair whose content is not a lower-case identifier is not a slot.

@@ -12,13 +12,19 @@
 namespace tailor {
 
 CorpusFormat parse_corpus_format(const std::string& name) {
+  if (name == "spamassassin") return CorpusFormat::kSpamAssassin;
   if (name == "aeslc") return CorpusFormat::kAeslc;
-  TAILOR_FAIL("unknown corpus format '" << name << "' (aeslc)");
+  if (name == "fashion") return CorpusFormat::kFashion;
+  if (name == "csv") return CorpusFormat::kCsv;
+  TAILOR_FAIL("unknown corpus format '" << name << "' (spamassassin, aeslc, fashion, csv)");
 }
 
 const char* corpus_format_name(CorpusFormat f) {
   switch (f) {
+    case CorpusFormat::kSpamAssassin: return "spamassassin";
     case CorpusFormat::kAeslc: return "aeslc";
+    case CorpusFormat::kFashion: return "fashion";
+    case CorpusFormat::kCsv: return "csv";
   }
   return "?";
 }

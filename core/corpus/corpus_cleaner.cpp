@@ -142,6 +142,7 @@ bool CorpusBuilder::add(CorpusDocument doc) {
   std::vector<CorpusReject> pending;  // row removals, committed only if the document is kept
   std::vector<Row> rows;
   SlotReplacements slot_counts;
+  int64_t merge_tags_replaced = 0;
   for (const CorpusRowProblem& pr : doc.problems) remove_row(doc, pr.field, pr.reason, pr.detail, &pending);
   for (CorpusText& t : doc.texts) {
     size_t bad = 0;
@@ -150,10 +151,20 @@ bool CorpusBuilder::add(CorpusDocument doc) {
       continue;
     }
     std::string text = t.field == TextField::kBody ? normalize_block(t.text) : normalize_line(t.text);
+    // Merge tags become slots first, marked with \x01 / \x02 (control characters cannot be in
+    // normalised text) so that escaping the source's own braces leaves them alone.
+    if (!merge_tags_.empty()) merge_tags_replaced += replace_merge_tags(text, merge_tags_, "\x01", "\x02");
     if (slots_) {
+      result_.report.notes["braces_escaped"] += escape_braces(text);
       const SlotReplacements s = replace_price_and_discount(text);
       slot_counts.price += s.price;
       slot_counts.discount += s.discount;
+    }
+    if (!merge_tags_.empty()) {
+      for (char& c : text) {
+        if (c == '\x01') c = '{';
+        if (c == '\x02') c = '}';
+      }
     }
     int64_t min_chars = 1, max_chars = 0;
     switch (t.field) {
@@ -222,6 +233,7 @@ bool CorpusBuilder::add(CorpusDocument doc) {
   }
   r.slots["price"] += slot_counts.price;
   r.slots["discount"] += slot_counts.discount;
+  if (!merge_tags_.empty()) r.notes["merge_tags_replaced"] += merge_tags_replaced;
   const int split = doc.split >= 0 ? doc.split : seeded_corpus_split(p_, doc.source, doc.member);
   ++r.documents_by_split[corpus_split_name(split)];
   ++r.documents_by_source[doc.source];

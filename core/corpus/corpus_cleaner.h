@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "core/config/param_set.h"
@@ -88,6 +89,8 @@ class CorpusBuilder {
   /// Records a document that could not be read at all (it counts as read and rejected).
   void reject_document(const std::string& source, const std::string& member, int64_t line,
                        const std::string& reason, const std::string& detail);
+  /// Literal merge tags replaced by slots in every text (before price / discount slots).
+  void set_merge_tags(std::vector<std::pair<std::string, std::string>> tags) { merge_tags_ = std::move(tags); }
   /// Adds `n` to the format-specific count `key` (report.notes).
   void note(const std::string& key, int64_t n = 1) { result_.report.notes[key] += n; }
 
@@ -109,6 +112,7 @@ class CorpusBuilder {
   CorpusCleanParams p_;
   bool slots_ = false;
   Blocklist blocklist_;
+  std::vector<std::pair<std::string, std::string>> merge_tags_;
   int64_t next_document_ = 0;
   std::unordered_map<std::string, std::string> seen_;  // dedupe key -> first member
   CorpusImportResult result_;
