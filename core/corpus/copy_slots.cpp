@@ -24,6 +24,7 @@ const char* const kCodes[] = {"USD", "EUR", "GBP", "CAD", "AUD", "CHF", "JPY", "
 const char* const kWords[] = {"dollars", "dollar", "euros", "euro"};
 
 size_t match_sign(std::string_view s, size_t i) {
+  if (i > 0 && s[i - 1] == '$') return 0;  // "$$$ 100" is decoration, not a price
   for (const char* sign : kSigns) {
     const size_t n = std::strlen(sign);
     if (s.compare(i, n, sign) == 0) {

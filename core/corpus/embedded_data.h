@@ -6,5 +6,7 @@ namespace tailor {
 
 /// configs/copy_blocklist.txt as it was when tailor was built.
 const char* embedded_copy_blocklist();
+/// configs/synth_copy.yaml as it was when tailor was built.
+const char* embedded_synth_copy_phrase_bank();
 
 }  // namespace tailor
