@@ -3,6 +3,7 @@
 // next to the majority-class baseline, and writes the checkpoint (docs/quality.md).
 #include <chrono>
 #include <cstdio>
+#include <map>
 #include <memory>
 
 #include <nlohmann/json.hpp>
@@ -68,6 +69,20 @@ void run_spam_scorer(const SpamScorerIo& io, const SpamScorerParams& p) {
   print_row("dev", m_dev);
   print_row("test", m_test);
   print_row("test, majority class", m_major);
+  // Flag rate per source on test: how often each group (e.g. hard-ham newsletters) is flagged.
+  const std::vector<double> test_scores = s.score_examples(test);
+  std::map<std::string, std::pair<int64_t, int64_t>> by_source;  // source -> (n, flagged)
+  for (size_t i = 0; i < test.size(); ++i) {
+    auto& c = by_source[test[i].source];
+    ++c.first;
+    c.second += test_scores[i] >= s.threshold();
+  }
+  nlohmann::ordered_json flagged;
+  for (const auto& [src, c] : by_source) {
+    std::printf("  test %-30s %5lld documents, %5.1f%% flagged spammy\n", src.c_str(), static_cast<long long>(c.first),
+                100.0 * double(c.second) / double(c.first));
+    flagged[src] = {{"n", c.first}, {"flagged", c.second}};
+  }
   std::printf("  most spam-like terms:");
   for (const auto& [t, w] : s.top_terms(12, true)) std::printf(" '%s'", t.c_str());
   std::printf("\n  most ham-like terms: ");
@@ -81,6 +96,7 @@ void run_spam_scorer(const SpamScorerIo& io, const SpamScorerParams& p) {
   j["dev"] = nlohmann::json::parse(m_dev.to_json());
   j["test"] = nlohmann::json::parse(m_test.to_json());
   j["test_majority_class"] = nlohmann::json::parse(m_major.to_json());
+  j["test_flagged_by_source"] = flagged;
   j["lbfgs_iterations"] = fit.iterations;
   j["lbfgs_converged"] = fit.converged;
   j["objective"] = fit.loss;

@@ -38,6 +38,8 @@ void add_corpus_clean_params(ParamSet& ps, CorpusCleanParams& p) {
          "e-mail bodies: drop quoted reply lines, their 'wrote:' line and forwarded originals");
   ps.add("strip_signatures", &p.strip_signatures,
          "e-mail bodies: drop the signature (from a '-- ' line to the end)");
+  ps.add("strip_list_boilerplate", &p.strip_list_boilerplate,
+         "e-mails: drop mailing-list footers and [list] tags at the start of subjects");
 }
 
 void validate_corpus_clean_params(const CorpusCleanParams& p) {

@@ -53,6 +53,10 @@ struct CorpusCleanParams {
   bool strip_quoted_replies = true;
   /// E-mail bodies (spamassassin): drop a signature (from a "-- " line to the end).
   bool strip_signatures = true;
+  /// E-mails (spamassassin): drop mailing-list footers (a "____" / "----" line followed by
+  /// "mailing list", "listinfo", "... is sponsored by", "Yahoo! Groups") and list tags such as
+  /// "[ILUG]" at the start of subjects.
+  bool strip_list_boilerplate = true;
 };
 
 /// Registers every CorpusCleanParams field with `ps` (section "corpus").

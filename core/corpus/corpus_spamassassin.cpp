@@ -13,6 +13,7 @@ CorpusImportResult import_spamassassin(const std::string& tar_path, const Corpus
   EmailParseOptions opt;
   opt.strip_quoted_replies = p.strip_quoted_replies;
   opt.strip_signatures = p.strip_signatures;
+  opt.strip_list_boilerplate = p.strip_list_boilerplate;
   TarReader tar(tar_path);
   Progress progress("spamassassin " + tar_path, static_cast<int64_t>(tar.input().file_size()), "bytes");
   uint64_t reported = 0;
@@ -71,6 +72,8 @@ CorpusImportResult import_spamassassin(const std::string& tar_path, const Corpus
       }
       if (e.signature_removed) b.note("signatures_removed");
       if (e.plain_part_was_html) b.note("plain_parts_read_as_html");
+      if (e.list_footer_removed) b.note("list_footers_removed");
+      if (e.list_tag_removed) b.note("subject_list_tags_removed");
       if (e.original_message_removed) b.note("original_messages_removed");
     }
     if (e.unterminated_multipart) b.note("multiparts_without_closing_boundary");

@@ -437,7 +437,49 @@ bool is_original_header_line(std::string_view line) {
   return false;
 }
 
+bool is_separator_line(std::string_view line) {
+  const std::string_view t = trim(line);
+  if (t.size() < 5) return false;
+  for (char c : t)
+    if (c != '_' && c != '-') return false;
+  return true;
+}
+
 }  // namespace
+
+bool strip_list_tags(std::string* subject) {
+  std::string& s = *subject;
+  size_t pos = 0;
+  bool removed = false;
+  for (;;) {
+    while (pos < s.size() && (s[pos] == ' ' || s[pos] == '\t')) ++pos;
+    // Reply / forward prefixes stay; a tag after them goes.
+    bool prefix = false;
+    for (const char* p : {"re:", "fwd:", "fw:", "aw:"}) {
+      const size_t n = std::strlen(p);
+      if (s.size() >= pos + n && lower(std::string_view(s).substr(pos, n)) == p) {
+        pos += n;
+        prefix = true;
+        break;
+      }
+    }
+    if (prefix) continue;
+    if (pos < s.size() && s[pos] == '[') {
+      const size_t close = s.find(']', pos + 1);
+      if (close != std::string::npos && close - pos - 1 >= 1 && close - pos - 1 <= 24 &&
+          s.find_first_of(" \t", pos + 1) > close) {
+        size_t after = close + 1;
+        while (after < s.size() && (s[after] == ' ' || s[after] == '\t')) ++after;
+        s.erase(pos, after - pos);
+        if (pos > 0 && pos < s.size() && s[pos - 1] != ' ') s.insert(pos, " ");
+        removed = true;
+        continue;
+      }
+    }
+    break;
+  }
+  return removed;
+}
 
 bool looks_like_html(std::string_view text) {
   const std::string head = lower(text.substr(0, 2048));
@@ -496,6 +538,25 @@ std::string strip_replies_and_signature(const std::string& text, const EmailPars
       if (j < end && is_quote_line(lines[j])) keep[i] = false;
     }
   }
+  if (options.strip_list_boilerplate) {
+    for (size_t i = 0; i < end; ++i) {
+      if (!keep[i] || !is_separator_line(lines[i])) continue;
+      bool footer = false;
+      for (size_t j = i + 1; j < end && j <= i + 6 && !footer; ++j) {
+        const std::string l = lower(lines[j]);
+        footer = l.find("mailing list") != std::string::npos || l.find("listinfo") != std::string::npos ||
+                 l.find("email is sponsored by") != std::string::npos || l.find("yahoo! groups") != std::string::npos;
+      }
+      if (!footer) continue;
+      bool text_before = false;
+      for (size_t k = 0; k < i && !text_before; ++k) text_before = keep[k] && !trim(lines[k]).empty();
+      if (text_before) {
+        end = i;
+        stats->list_footer_removed = true;
+      }
+      break;
+    }
+  }
   if (options.strip_signatures) {
     for (size_t i = 0; i < end; ++i) {
       if (!keep[i]) continue;
@@ -552,6 +613,8 @@ ParsedEmail parse_email(std::string_view raw, const EmailParseOptions& options) 
       r.subject_problem = reason;
       r.subject_detail = detail;
       r.subject.clear();
+    } else if (options.strip_list_boilerplate) {
+      r.list_tag_removed = strip_list_tags(&r.subject);
     }
   }
   if (!c.found) {

@@ -48,6 +48,7 @@ bool decode_header_value(std::string_view value, const std::string& fallback_cha
 struct EmailParseOptions {
   bool strip_quoted_replies = true;  ///< see CorpusCleanParams::strip_quoted_replies
   bool strip_signatures = true;      ///< see CorpusCleanParams::strip_signatures
+  bool strip_list_boilerplate = true;  ///< see CorpusCleanParams::strip_list_boilerplate
 };
 
 /// What parse_email found. The subject and body are UTF-8 but not yet whitespace-normalised.
@@ -61,6 +62,8 @@ struct ParsedEmail {
   std::string body_problem, body_detail;  ///< no usable text part: the reason
   int quoted_lines_removed = 0;
   bool signature_removed = false;
+  bool list_footer_removed = false;
+  bool list_tag_removed = false;
   bool original_message_removed = false;
   bool plain_part_was_html = false;     ///< a text/plain part whose content is HTML
   bool unterminated_multipart = false;  ///< a multipart without its closing boundary (tolerated)
@@ -74,7 +77,13 @@ ParsedEmail parse_email(std::string_view raw, const EmailParseOptions& options =
 /// its first 2 KiB, or a block tag (<table>, <div>, <p>, <font>, <head>) as its first content.
 bool looks_like_html(std::string_view text);
 
-/// The reply/signature rules on plain text ('\n' line ends); counts go to `stats`.
+/// Removes mailing-list tags ("[ILUG]", "[SAtalk]": brackets of 1..24 characters without spaces)
+/// at the start of a subject, also after "Re:" / "Fwd:" prefixes. Returns true if one was removed.
+bool strip_list_tags(std::string* subject);
+
+/// The reply, signature and list-footer rules on plain text ('\n' line ends); counts go to
+/// `stats`. A list footer is a line of 5+ '_' or '-' followed within 6 lines by "mailing list",
+/// "listinfo", "email is sponsored by" or "yahoo! groups" (any case): it goes with all below it.
 std::string strip_replies_and_signature(const std::string& text, const EmailParseOptions& options,
                                         ParsedEmail* stats);
 

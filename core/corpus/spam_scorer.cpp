@@ -70,6 +70,7 @@ std::vector<SpamExample> spam_examples(const TextCorpusTable& k, CorpusSplit spl
     if (k.spam[i] < 0 || k.split[i] != static_cast<uint8_t>(split)) continue;
     SpamExample& e = docs[k.document[i]];
     e.spam = static_cast<uint8_t>(k.spam[i]);
+    e.source = k.source[i];
     if (k.field[i] == static_cast<uint8_t>(TextField::kSubject)) e.subject = k.text[i];
     if (k.field[i] == static_cast<uint8_t>(TextField::kBody)) e.body = k.text[i];
   }

@@ -47,6 +47,7 @@ struct SpamExample {
   std::string subject;
   std::string body;
   uint8_t spam = 0;
+  std::string source;  ///< TextCorpusTable::source, e.g. "spamassassin/hard-ham-1"
 };
 
 /// The labelled documents (spam 0 or 1) of `split` in a corpus, subject and body joined by

@@ -135,6 +135,28 @@ TEST(CorpusMime, RepliesAndSignaturesAreDropped) {
             "My answer");
 }
 
+TEST(CorpusMime, MailingListBoilerplateIsDropped) {
+  ParsedEmail stats;
+  const std::string text =
+      "Use procmail.\n\n_______________________________________________\nILUG mailing list\nhttp://x/listinfo/ilug\n";
+  EXPECT_EQ(normalize_block(strip_replies_and_signature(text, EmailParseOptions(), &stats)), "Use procmail.");
+  EXPECT_TRUE(stats.list_footer_removed);
+  // A separator without list words stays.
+  EXPECT_EQ(normalize_block(strip_replies_and_signature("Offer\n-----\nDetails below\n", EmailParseOptions(), &stats)),
+            "Offer\n-----\nDetails below");
+  std::string s = "Re: [ILUG] [OT] Retrieving mail";
+  EXPECT_TRUE(strip_list_tags(&s));
+  EXPECT_EQ(s, "Re: Retrieving mail");
+  s = "[SAtalk]Re: rules";
+  EXPECT_TRUE(strip_list_tags(&s));
+  EXPECT_EQ(s, "Re: rules");
+  s = "Save [50 percent] now";
+  EXPECT_FALSE(strip_list_tags(&s));
+  const ParsedEmail e = parse_email("Subject: Re: [Razor-users] razor2\n\nbody\n");
+  EXPECT_EQ(e.subject, "Re: razor2");
+  EXPECT_TRUE(e.list_tag_removed);
+}
+
 TEST(CorpusMime, PlainQuotedPrintableMessage) {
   const std::string msg = crlf(
       "From: a@example.com\nSubject: =?iso-8859-1?Q?Soir=E9e?=\nContent-Type: text/plain; charset=iso-8859-1\n"
