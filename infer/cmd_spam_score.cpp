@@ -42,7 +42,8 @@ void run_spam_score(const SpamScoreIo& io) {
     d.campaign = k.campaign[i];
     d.split = k.split[i];
   }
-  TAILOR_CHECK(!docs.empty(), "spam-score: " << io.dataset << " has no e-mail documents (subject / body rows)");
+  TAILOR_CHECK(!docs.empty(),
+               "spam-score: " << io.dataset << " has no e-mail documents (subject / body rows)");
   std::vector<std::string> subjects, bodies;
   std::vector<int64_t> ids;
   for (const auto& [id, d] : docs) {
@@ -66,23 +67,28 @@ void run_spam_score(const SpamScoreIo& io) {
     g.second += spammy;
   }
   out.commit();
-  std::printf("spam-likeness of %zu documents of %s (threshold %.4f) -> %s\n", ids.size(), io.dataset.c_str(),
-              scorer.threshold(), io.output.c_str());
+  std::printf("spam-likeness of %zu documents of %s (threshold %.4f) -> %s\n", ids.size(),
+              io.dataset.c_str(), scorer.threshold(), io.output.c_str());
   for (const auto& [name, g] : groups)
-    std::printf("  %-44s %7lld documents %6.1f%% flagged\n", name.c_str(), static_cast<long long>(g.first),
-                100.0 * double(g.second) / double(g.first));
+    std::printf("  %-44s %7lld documents %6.1f%% flagged\n", name.c_str(),
+                static_cast<long long>(g.first), 100.0 * double(g.second) / double(g.first));
 }
 
 const CommandRegistrar kRegistrar{CommandSpec{
     "spam-score",
-    "score a dataset's e-mail copy with a spam-likeness scorer checkpoint (tailor-train spam-scorer)",
+    "score a dataset's e-mail copy with a spam-likeness scorer checkpoint (tailor-train "
+    "spam-scorer)",
     [](CLI::App* sub, std::vector<std::unique_ptr<ParamSet>>&) -> std::function<void()> {
       auto io = std::make_shared<SpamScoreIo>();
-      sub->add_option("--checkpoint", io->checkpoint, "spam_scorer checkpoint (.h5)")->required()->check(CLI::ExistingFile);
+      sub->add_option("--checkpoint", io->checkpoint, "spam_scorer checkpoint (.h5)")
+          ->required()
+          ->check(CLI::ExistingFile);
       sub->add_option("--dataset", io->dataset, "dataset whose corpus e-mails are scored (.h5)")
           ->required()
           ->check(CLI::ExistingFile);
-      sub->add_option("--output", io->output, "CSV: document,source,campaign,split,spam_score,spammy")->required();
+      sub->add_option("--output", io->output,
+                      "CSV: document,source,campaign,split,spam_score,spammy")
+          ->required();
       return [io] { run_spam_score(*io); };
     }}};
 

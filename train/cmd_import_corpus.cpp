@@ -33,15 +33,18 @@ struct ImportCorpusParams {
 void bind(ParamSet& ps, ImportCorpusParams& p) {
   ps.add("format", &p.format, "input format: spamassassin, aeslc, fashion or csv");
   ps.add("input", &p.input, "corpus archive (.tar/.tar.gz/.tar.xz) or CSV (.csv/.csv.gz/.csv.xz)");
-  ps.add("mapping", &p.mapping, "corpus mapping YAML for --format csv (configs/import/corpus_csv.yaml)");
-  ps.add("output", &p.output, "output dataset file (.h5), written atomically; may equal --append-to");
+  ps.add("mapping", &p.mapping,
+         "corpus mapping YAML for --format csv (configs/import/corpus_csv.yaml)");
+  ps.add("output", &p.output,
+         "output dataset file (.h5), written atomically; may equal --append-to");
   ps.add("append_to", &p.append_to,
          "existing dataset to add the corpus to (all its tables are kept); empty = new dataset");
   ps.add("rejects", &p.rejects, "rejects CSV; empty = <output>.corpus_rejects.csv");
 }
 
 void run_import_corpus(const ImportCorpusParams& io, const CorpusCleanParams& clean) {
-  TAILOR_CHECK(!io.format.empty(), "import-corpus: --format is required (spamassassin, aeslc, fashion, csv)");
+  TAILOR_CHECK(!io.format.empty(),
+               "import-corpus: --format is required (spamassassin, aeslc, fashion, csv)");
   TAILOR_CHECK(!io.input.empty(), "import-corpus: --input is required");
   TAILOR_CHECK(!io.output.empty(), "import-corpus: --output is required");
   const CorpusFormat format = parse_corpus_format(io.format);
@@ -56,12 +59,19 @@ void run_import_corpus(const ImportCorpusParams& io, const CorpusCleanParams& cl
   }
   CorpusImportResult r;
   switch (format) {
-    case CorpusFormat::kAeslc: r = import_aeslc(io.input, clean, &ds.corpus); break;
-    case CorpusFormat::kSpamAssassin: r = import_spamassassin(io.input, clean, &ds.corpus); break;
-    case CorpusFormat::kFashion: r = import_fashion(io.input, clean, &ds.corpus); break;
+    case CorpusFormat::kAeslc:
+      r = import_aeslc(io.input, clean, &ds.corpus);
+      break;
+    case CorpusFormat::kSpamAssassin:
+      r = import_spamassassin(io.input, clean, &ds.corpus);
+      break;
+    case CorpusFormat::kFashion:
+      r = import_fashion(io.input, clean, &ds.corpus);
+      break;
     case CorpusFormat::kCsv: {
-      TAILOR_CHECK(!io.mapping.empty(), "import-corpus: --format csv needs --mapping (see "
-                                        "configs/import/corpus_csv.yaml)");
+      TAILOR_CHECK(!io.mapping.empty(),
+                   "import-corpus: --format csv needs --mapping (see "
+                   "configs/import/corpus_csv.yaml)");
       const CorpusMapping mapping = load_corpus_mapping(io.mapping);
       r = import_corpus_csv(io.input, mapping, clean, &ds.corpus);
       break;
@@ -69,12 +79,14 @@ void run_import_corpus(const ImportCorpusParams& io, const CorpusCleanParams& cl
   }
   std::fputs(r.report.to_table().c_str(), stdout);
   std::fflush(stdout);
-  const std::string rejects_path = io.rejects.empty() ? io.output + ".corpus_rejects.csv" : io.rejects;
+  const std::string rejects_path =
+      io.rejects.empty() ? io.output + ".corpus_rejects.csv" : io.rejects;
   write_corpus_rejects_csv(r.rejects, rejects_path);
   spdlog::info("{} rejects written to {}", r.rejects.size(), rejects_path);
   TAILOR_CHECK(r.report.documents_kept > 0,
-               "import-corpus: no document of '" << io.input << "' was kept (" << r.report.documents_read
-                                                 << " read); is --format right? See " << rejects_path);
+               "import-corpus: no document of '"
+                   << io.input << "' was kept (" << r.report.documents_read
+                   << " read); is --format right? See " << rejects_path);
 
   TextCorpusTable& k = ds.corpus;
   TextCorpusTable& add = r.rows;
@@ -93,7 +105,8 @@ void run_import_corpus(const ImportCorpusParams& io, const CorpusCleanParams& cl
   append(k.spam, add.spam);
   append(k.open_rate, add.open_rate);
   append(k.click_rate, add.click_rate);
-  if (io.append_to.empty()) ds.metadata["source"] = std::string("corpus:") + corpus_format_name(format);
+  if (io.append_to.empty())
+    ds.metadata["source"] = std::string("corpus:") + corpus_format_name(format);
   append_corpus_report(ds.metadata, r.report.to_json());
   write_dataset(ds, io.output);
   std::printf("  written                            %s (%zu corpus rows)\n", io.output.c_str(),

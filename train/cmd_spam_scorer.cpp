@@ -5,7 +5,6 @@
 #include <cstdio>
 #include <map>
 #include <memory>
-
 #include <nlohmann/json.hpp>
 
 #include "core/cli/command.h"
@@ -29,8 +28,9 @@ std::vector<uint8_t> labels(const std::vector<SpamExample>& v) {
 }
 
 void print_row(const char* name, const BinaryMetrics& m) {
-  std::printf("  %-22s %6lld %6lld   %.4f    %.4f    %.4f   %.4f   %.4f\n", name, static_cast<long long>(m.n),
-              static_cast<long long>(m.positives), m.accuracy, m.precision, m.recall, m.f1, m.roc_auc);
+  std::printf("  %-22s %6lld %6lld   %.4f    %.4f    %.4f   %.4f   %.4f\n", name,
+              static_cast<long long>(m.n), static_cast<long long>(m.positives), m.accuracy,
+              m.precision, m.recall, m.f1, m.roc_auc);
 }
 
 void run_spam_scorer(const SpamScorerIo& io, const SpamScorerParams& p) {
@@ -40,17 +40,22 @@ void run_spam_scorer(const SpamScorerIo& io, const SpamScorerParams& p) {
   const auto train = spam_examples(ds.corpus, CorpusSplit::kTrain);
   const auto dev = spam_examples(ds.corpus, CorpusSplit::kDev);
   const auto test = spam_examples(ds.corpus, CorpusSplit::kTest);
-  TAILOR_CHECK(!dev.empty() && !test.empty(),
-               "spam-scorer: " << io.dataset << " has " << train.size() << " / " << dev.size() << " / " << test.size()
-                               << " labelled train / dev / test documents; dev and test must not be empty (import "
-                                  "SpamAssassin with tailor-train import-corpus --format spamassassin)");
+  TAILOR_CHECK(
+      !dev.empty() && !test.empty(),
+      "spam-scorer: "
+          << io.dataset << " has " << train.size() << " / " << dev.size() << " / " << test.size()
+          << " labelled train / dev / test documents; dev and test must not be empty (import "
+             "SpamAssassin with tailor-train import-corpus --format spamassassin)");
   LogisticRegressionFit fit;
   const SpamScorer s = SpamScorer::train(train, dev, p, &fit);
-  const double train_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  spdlog::info("spam scorer: {} terms, L-BFGS {} iterations ({}), objective {:.6f}", s.vocabulary().size(),
-               fit.iterations, fit.converged ? "converged" : "iteration limit", fit.loss);
+  const double train_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  spdlog::info("spam scorer: {} terms, L-BFGS {} iterations ({}), objective {:.6f}",
+               s.vocabulary().size(), fit.iterations,
+               fit.converged ? "converged" : "iteration limit", fit.loss);
 
-  const BinaryMetrics m_train = binary_metrics(s.score_examples(train), labels(train), s.threshold());
+  const BinaryMetrics m_train =
+      binary_metrics(s.score_examples(train), labels(train), s.threshold());
   const BinaryMetrics m_dev = binary_metrics(s.score_examples(dev), labels(dev), s.threshold());
   const std::vector<uint8_t> y_test = labels(test);
   const BinaryMetrics m_test = binary_metrics(s.score_examples(test), y_test, s.threshold());
@@ -58,13 +63,14 @@ void run_spam_scorer(const SpamScorerIo& io, const SpamScorerParams& p) {
   int64_t train_pos = 0;
   for (const auto& e : train) train_pos += e.spam;
   const double prior = double(train_pos) / double(train.size());
-  const BinaryMetrics m_major = binary_metrics(std::vector<double>(test.size(), prior), y_test, prior >= 0.5 ? 0.0 : 1.1);
+  const BinaryMetrics m_major =
+      binary_metrics(std::vector<double>(test.size(), prior), y_test, prior >= 0.5 ? 0.0 : 1.1);
 
   std::printf("spam-likeness scorer: %s -> %s\n", io.dataset.c_str(), io.output.c_str());
-  std::printf("  %zu terms, threshold %.4f (max %s on dev), trained in %.1f s\n", s.vocabulary().size(), s.threshold(),
-              p.threshold_metric.c_str(), train_s);
-  std::printf("  %-22s %6s %6s   %-8s  %-8s  %-8s %-8s %-8s\n", "split", "n", "spam", "accuracy", "precision",
-              "recall", "f1", "roc_auc");
+  std::printf("  %zu terms, threshold %.4f (max %s on dev), trained in %.1f s\n",
+              s.vocabulary().size(), s.threshold(), p.threshold_metric.c_str(), train_s);
+  std::printf("  %-22s %6s %6s   %-8s  %-8s  %-8s %-8s %-8s\n", "split", "n", "spam", "accuracy",
+              "precision", "recall", "f1", "roc_auc");
   print_row("train", m_train);
   print_row("dev", m_dev);
   print_row("test", m_test);
@@ -79,8 +85,8 @@ void run_spam_scorer(const SpamScorerIo& io, const SpamScorerParams& p) {
   }
   nlohmann::ordered_json flagged;
   for (const auto& [src, c] : by_source) {
-    std::printf("  test %-30s %5lld documents, %5.1f%% flagged spammy\n", src.c_str(), static_cast<long long>(c.first),
-                100.0 * double(c.second) / double(c.first));
+    std::printf("  test %-30s %5lld documents, %5.1f%% flagged spammy\n", src.c_str(),
+                static_cast<long long>(c.first), 100.0 * double(c.second) / double(c.first));
     flagged[src] = {{"n", c.first}, {"flagged", c.second}};
   }
   std::printf("  most spam-like terms:");

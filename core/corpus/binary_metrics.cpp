@@ -1,10 +1,9 @@
 // Binary classification metrics and threshold selection.
 #include "core/corpus/binary_metrics.h"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <cmath>
+#include <nlohmann/json.hpp>
 #include <numeric>
 
 #include "core/common/error.h"
@@ -30,7 +29,8 @@ std::string BinaryMetrics::to_json() const {
 }
 
 double roc_auc(const std::vector<double>& score, const std::vector<uint8_t>& y) {
-  TAILOR_CHECK(score.size() == y.size(), "roc_auc: " << score.size() << " scores, " << y.size() << " labels");
+  TAILOR_CHECK(score.size() == y.size(),
+               "roc_auc: " << score.size() << " scores, " << y.size() << " labels");
   const size_t n = score.size();
   std::vector<size_t> order(n);
   std::iota(order.begin(), order.end(), 0);
@@ -54,8 +54,10 @@ double roc_auc(const std::vector<double>& score, const std::vector<uint8_t>& y) 
   return (rank_sum - double(pos) * double(pos + 1) / 2.0) / (double(pos) * double(neg));
 }
 
-BinaryMetrics binary_metrics(const std::vector<double>& prob, const std::vector<uint8_t>& y, double threshold) {
-  TAILOR_CHECK(prob.size() == y.size(), "binary_metrics: " << prob.size() << " scores, " << y.size() << " labels");
+BinaryMetrics binary_metrics(const std::vector<double>& prob, const std::vector<uint8_t>& y,
+                             double threshold) {
+  TAILOR_CHECK(prob.size() == y.size(),
+               "binary_metrics: " << prob.size() << " scores, " << y.size() << " labels");
   BinaryMetrics m;
   m.n = static_cast<int64_t>(y.size());
   m.threshold = threshold;
@@ -81,7 +83,8 @@ BinaryMetrics binary_metrics(const std::vector<double>& prob, const std::vector<
   return m;
 }
 
-double best_threshold(const std::vector<double>& prob, const std::vector<uint8_t>& y, const std::string& metric) {
+double best_threshold(const std::vector<double>& prob, const std::vector<uint8_t>& y,
+                      const std::string& metric) {
   TAILOR_CHECK(metric == "f1" || metric == "accuracy",
                "threshold metric must be f1 or accuracy, got '" << metric << "'");
   TAILOR_CHECK(!prob.empty() && prob.size() == y.size(), "best_threshold: need scored examples");

@@ -52,7 +52,8 @@ Blocklist Blocklist::parse(const std::string& text, const std::string& source) {
 
 Blocklist Blocklist::load(const std::string& path) {
   if (path.empty()) return Blocklist();
-  if (path == "builtin") return parse(embedded_copy_blocklist(), "builtin (configs/copy_blocklist.txt)");
+  if (path == "builtin")
+    return parse(embedded_copy_blocklist(), "builtin (configs/copy_blocklist.txt)");
   std::ifstream in(path);
   TAILOR_CHECK(in.good(), "cannot open blocklist '" << path << "'");
   std::stringstream ss;

@@ -36,8 +36,8 @@ class Blocklist {
   const std::vector<std::string>& terms() const { return terms_; }
 
  private:
-  std::vector<std::string> terms_;                   // as written
-  std::vector<std::vector<std::string>> words_;      // tokenised
+  std::vector<std::string> terms_;               // as written
+  std::vector<std::vector<std::string>> words_;  // tokenised
   std::unordered_map<std::string, std::vector<int>> by_first_word_;
 };
 

@@ -13,10 +13,10 @@ namespace tailor {
 namespace {
 
 /// windows-1252 0x80..0x9F (0 = undefined -> the C1 control of the same value).
-const uint16_t kCp1252High[32] = {
-    0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
-    0x2039, 0x0152, 0,      0x017D, 0,      0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
-    0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178};
+const uint16_t kCp1252High[32] = {0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+                                  0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0,      0x017D, 0,
+                                  0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+                                  0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178};
 
 std::string decode_cp1252(std::string_view s) {
   std::string out;
@@ -50,10 +50,11 @@ std::string canonical_charset(std::string_view label) {
   }
   for (char& c : s)
     if (c == '_') c = '-';
-  if (s.empty() || s == "default" || s == "default-charset" || s == "unknown-8bit" || s == "x-unknown" ||
-      s == "unknown" || s == "x-user-defined")
+  if (s.empty() || s == "default" || s == "default-charset" || s == "unknown-8bit" ||
+      s == "x-unknown" || s == "unknown" || s == "x-user-defined")
     return "";
-  if (s == "us-ascii" || s == "ascii" || s == "ansi-x3.4-1968" || s == "iso646-us") return "us-ascii";
+  if (s == "us-ascii" || s == "ascii" || s == "ansi-x3.4-1968" || s == "iso646-us")
+    return "us-ascii";
   if (s == "utf-8" || s == "utf8") return "utf-8";
   if (s == "iso-8859-1" || s == "iso8859-1" || s == "latin1" || s == "latin-1" || s == "l1" ||
       s == "iso-8859-1:1987" || s == "cp819" || s == "iso-ir-100")
@@ -71,8 +72,9 @@ bool convert_to_utf8(std::string_view bytes, const std::string& charset, std::st
                      std::string* reason, std::string* detail) {
   const std::string cs = canonical_charset(charset);
   // 7-bit encodings (escape sequences in ASCII bytes) and UTF-16/32 are never "just ASCII".
-  const bool seven_bit_encoding = cs.rfind("iso-2022", 0) == 0 || cs == "utf-7" || cs.rfind("hz", 0) == 0 ||
-                                  cs.rfind("utf-16", 0) == 0 || cs.rfind("utf-32", 0) == 0;
+  const bool seven_bit_encoding = cs.rfind("iso-2022", 0) == 0 || cs == "utf-7" ||
+                                  cs.rfind("hz", 0) == 0 || cs.rfind("utf-16", 0) == 0 ||
+                                  cs.rfind("utf-32", 0) == 0;
   if (is_ascii(bytes) && !seven_bit_encoding) {
     out->assign(bytes);
     return true;
@@ -119,8 +121,8 @@ bool convert_to_utf8(std::string_view bytes, const std::string& charset, std::st
       if (errno == E2BIG) continue;
       ok = false;
       *reason = "undecodable_text";
-      *detail = std::string(errno == EILSEQ ? "invalid" : "incomplete") + " " + cs + " sequence at byte " +
-                std::to_string(bytes.size() - in_left);
+      *detail = std::string(errno == EILSEQ ? "invalid" : "incomplete") + " " + cs +
+                " sequence at byte " + std::to_string(bytes.size() - in_left);
       break;
     }
   }

@@ -7,7 +7,7 @@
 namespace tailor {
 
 const std::vector<std::string>& copy_slot_names() {
-  static const std::vector<std::string> kNames = {"first_name", "product", "category",
+  static const std::vector<std::string> kNames = {"first_name", "product",  "category",
                                                   "price",      "discount", "shop"};
   return kNames;
 }
@@ -128,7 +128,8 @@ SlotReplacements replace_price_and_discount(std::string& text) {
             break;
           }
         }
-        if (suffix > 0 && match_number(s.substr(0, k), j, &v, false) == k - j) num_len = k - j + suffix;
+        if (suffix > 0 && match_number(s.substr(0, k), j, &v, false) == k - j)
+          num_len = k - j + suffix;
       }
       if (num_len > 0) {
         size_t end = j + num_len;
@@ -159,8 +160,9 @@ SlotReplacements replace_price_and_discount(std::string& text) {
         i = k + 1;
         continue;
       }
-      if (k + 7 <= s.size() && (s.compare(k, 7, "percent") == 0 || s.compare(k, 7, "Percent") == 0 ||
-                                s.compare(k, 7, "PERCENT") == 0) &&
+      if (k + 7 <= s.size() &&
+          (s.compare(k, 7, "percent") == 0 || s.compare(k, 7, "Percent") == 0 ||
+           s.compare(k, 7, "PERCENT") == 0) &&
           word_boundary_after(s, k + 7)) {
         if (v > 0 && v < 100) {
           out += "{discount}";
@@ -212,7 +214,8 @@ int64_t escape_braces(std::string& text) {
   return n;
 }
 
-int64_t replace_merge_tags(std::string& text, const std::vector<std::pair<std::string, std::string>>& tags,
+int64_t replace_merge_tags(std::string& text,
+                           const std::vector<std::pair<std::string, std::string>>& tags,
                            const std::string& open, const std::string& close) {
   int64_t n = 0;
   for (const auto& [tag, slot] : tags) {

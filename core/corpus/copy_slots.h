@@ -39,7 +39,8 @@ int64_t escape_braces(std::string& text);
 
 /// Replaces each literal merge tag (e.g. "*|FNAME|*") by open + slot + close ("{first_name}"),
 /// tags in the given order. Returns the number of replacements.
-int64_t replace_merge_tags(std::string& text, const std::vector<std::pair<std::string, std::string>>& tags,
+int64_t replace_merge_tags(std::string& text,
+                           const std::vector<std::pair<std::string, std::string>>& tags,
                            const std::string& open = "{", const std::string& close = "}");
 
 /// Slot names used in `text` ("{price}" -> "price"), in order of appearance, repeats included.

@@ -21,10 +21,14 @@ CorpusFormat parse_corpus_format(const std::string& name) {
 
 const char* corpus_format_name(CorpusFormat f) {
   switch (f) {
-    case CorpusFormat::kSpamAssassin: return "spamassassin";
-    case CorpusFormat::kAeslc: return "aeslc";
-    case CorpusFormat::kFashion: return "fashion";
-    case CorpusFormat::kCsv: return "csv";
+    case CorpusFormat::kSpamAssassin:
+      return "spamassassin";
+    case CorpusFormat::kAeslc:
+      return "aeslc";
+    case CorpusFormat::kFashion:
+      return "fashion";
+    case CorpusFormat::kCsv:
+      return "csv";
   }
   return "?";
 }
@@ -143,7 +147,8 @@ CorpusImportResult import_aeslc(const std::string& tar_path, const CorpusCleanPa
   }
   progress.finish();
   if (tar.skipped_members() > 0) b.note("members_not_regular_files", tar.skipped_members());
-  if (!tar.saw_end_marker()) spdlog::warn("tar archive '{}' has no end-of-archive marker", tar_path);
+  if (!tar.saw_end_marker())
+    spdlog::warn("tar archive '{}' has no end-of-archive marker", tar_path);
   return b.finish();
 }
 

@@ -32,8 +32,9 @@ void add_corpus_clean_params(ParamSet& ps, CorpusCleanParams& p) {
   ps.add("blocklist", &p.blocklist,
          "adult/scam blocklist: builtin (configs/copy_blocklist.txt as compiled in), empty = none, "
          "or a file");
-  ps.add("slots", &p.slots,
-         "replace prices by {price} and percentages by {discount}: auto (spamassassin, csv), on, off");
+  ps.add(
+      "slots", &p.slots,
+      "replace prices by {price} and percentages by {discount}: auto (spamassassin, csv), on, off");
   ps.add("strip_quoted_replies", &p.strip_quoted_replies,
          "e-mail bodies: drop quoted reply lines, their 'wrote:' line and forwarded originals");
   ps.add("strip_signatures", &p.strip_signatures,
@@ -71,7 +72,8 @@ bool corpus_slots_enabled(const CorpusCleanParams& p, const std::string& format)
   return format == "spamassassin" || format == "csv";
 }
 
-int seeded_corpus_split(const CorpusCleanParams& p, const std::string& source, const std::string& member) {
+int seeded_corpus_split(const CorpusCleanParams& p, const std::string& source,
+                        const std::string& member) {
   uint64_t h = 0xCBF29CE484222325ULL;  // FNV-1a of "source\0member"
   auto eat = [&h](const std::string& s) {
     for (unsigned char c : s) {
@@ -132,8 +134,9 @@ void CorpusBuilder::remove_row(const CorpusDocument& d, TextField f, const std::
   pending->push_back({d.source, d.member, d.line, "row", text_field_name(f), reason, detail});
 }
 
-void CorpusBuilder::reject_document(const std::string& source, const std::string& member, int64_t line,
-                                    const std::string& reason, const std::string& detail) {
+void CorpusBuilder::reject_document(const std::string& source, const std::string& member,
+                                    int64_t line, const std::string& reason,
+                                    const std::string& detail) {
   CorpusReport& r = result_.report;
   ++r.documents_read;
   ++r.documents_rejected[reason];
@@ -145,17 +148,21 @@ bool CorpusBuilder::add(CorpusDocument doc) {
   std::vector<Row> rows;
   SlotReplacements slot_counts;
   int64_t merge_tags_replaced = 0;
-  for (const CorpusRowProblem& pr : doc.problems) remove_row(doc, pr.field, pr.reason, pr.detail, &pending);
+  for (const CorpusRowProblem& pr : doc.problems)
+    remove_row(doc, pr.field, pr.reason, pr.detail, &pending);
   for (CorpusText& t : doc.texts) {
     size_t bad = 0;
     if (!is_valid_utf8(t.text, &bad)) {
-      remove_row(doc, t.field, "broken_utf8", "invalid UTF-8 at byte " + std::to_string(bad), &pending);
+      remove_row(doc, t.field, "broken_utf8", "invalid UTF-8 at byte " + std::to_string(bad),
+                 &pending);
       continue;
     }
-    std::string text = t.field == TextField::kBody ? normalize_block(t.text) : normalize_line(t.text);
+    std::string text =
+        t.field == TextField::kBody ? normalize_block(t.text) : normalize_line(t.text);
     // Merge tags become slots first, marked with \x01 / \x02 (control characters cannot be in
     // normalised text) so that escaping the source's own braces leaves them alone.
-    if (!merge_tags_.empty()) merge_tags_replaced += replace_merge_tags(text, merge_tags_, "\x01", "\x02");
+    if (!merge_tags_.empty())
+      merge_tags_replaced += replace_merge_tags(text, merge_tags_, "\x01", "\x02");
     if (slots_) {
       result_.report.notes["braces_escaped"] += escape_braces(text);
       const SlotReplacements s = replace_price_and_discount(text);
@@ -264,10 +271,9 @@ CorpusImportResult CorpusBuilder::finish() {
   r.params_yaml = corpus_clean_params_yaml(p_);
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   TAILOR_CHECK(r.documents_read == r.documents_kept + r.documents_rejected_total(),
-               "corpus import: document accounting is off (" << r.documents_read << " read, "
-                                                             << r.documents_kept << " kept, "
-                                                             << r.documents_rejected_total()
-                                                             << " rejected)");
+               "corpus import: document accounting is off ("
+                   << r.documents_read << " read, " << r.documents_kept << " kept, "
+                   << r.documents_rejected_total() << " rejected)");
   return std::move(result_);
 }
 

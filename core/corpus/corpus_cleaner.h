@@ -70,7 +70,8 @@ std::string corpus_clean_params_yaml(const CorpusCleanParams& p);
 bool corpus_slots_enabled(const CorpusCleanParams& p, const std::string& format);
 
 /// The seeded split of a document (0 train, 1 dev, 2 test).
-int seeded_corpus_split(const CorpusCleanParams& p, const std::string& source, const std::string& member);
+int seeded_corpus_split(const CorpusCleanParams& p, const std::string& source,
+                        const std::string& member);
 
 /// What an import produced: new corpus rows (document ids starting at `first_document`), the
 /// report and the rejects.
@@ -94,7 +95,9 @@ class CorpusBuilder {
   void reject_document(const std::string& source, const std::string& member, int64_t line,
                        const std::string& reason, const std::string& detail);
   /// Literal merge tags replaced by slots in every text (before price / discount slots).
-  void set_merge_tags(std::vector<std::pair<std::string, std::string>> tags) { merge_tags_ = std::move(tags); }
+  void set_merge_tags(std::vector<std::pair<std::string, std::string>> tags) {
+    merge_tags_ = std::move(tags);
+  }
   /// Adds `n` to the format-specific count `key` (report.notes).
   void note(const std::string& key, int64_t n = 1) { result_.report.notes[key] += n; }
 

@@ -21,7 +21,8 @@ CorpusImportResult import_corpus_csv(const std::string& csv_path, const CorpusMa
   const std::vector<const FieldSpec*> specs = m.fields();
   std::vector<std::string> columns;
   for (const FieldSpec* f : specs)
-    if (f->source == SourceKind::kColumn && std::find(columns.begin(), columns.end(), f->column) == columns.end())
+    if (f->source == SourceKind::kColumn &&
+        std::find(columns.begin(), columns.end(), f->column) == columns.end())
       columns.push_back(f->column);
   const std::string who = "corpus mapping " + (m.path.empty() ? m.name : "'" + m.path + "'");
   const std::vector<int> index = csv.column_indices(columns, who);
@@ -30,7 +31,8 @@ CorpusImportResult import_corpus_csv(const std::string& csv_path, const CorpusMa
     if (!f) return nullptr;
     int col = -1;
     if (f->source == SourceKind::kColumn)
-      col = index[static_cast<size_t>(std::find(columns.begin(), columns.end(), f->column) - columns.begin())];
+      col = index[static_cast<size_t>(std::find(columns.begin(), columns.end(), f->column) -
+                                      columns.begin())];
     readers.push_back(std::make_unique<FieldReader>(*f, col, m.trim));
     return readers.back().get();
   };
@@ -47,7 +49,8 @@ CorpusImportResult import_corpus_csv(const std::string& csv_path, const CorpusMa
   FieldReader* r_split = reader_of(m.split);
 
   const size_t expected_fields = csv.column_count();
-  Progress progress("corpus csv " + csv_path, static_cast<int64_t>(csv.input().file_size()), "bytes");
+  Progress progress("corpus csv " + csv_path, static_cast<int64_t>(csv.input().file_size()),
+                    "bytes");
   uint64_t reported = 0;
   CsvRecord rec;
   while (csv.next(rec)) {
@@ -99,8 +102,9 @@ CorpusImportResult import_corpus_csv(const std::string& csv_path, const CorpusMa
       const std::string s(split.s);
       doc.split = s == "train" ? 0 : s == "dev" ? 1 : s == "test" ? 2 : -2;
       if (doc.split == -2) {
-        b.reject_document(m.source, member, rec.line, "unknown_split",
-                          "split '" + s + "' is not train, dev or test (map other values in the mapping)");
+        b.reject_document(
+            m.source, member, rec.line, "unknown_split",
+            "split '" + s + "' is not train, dev or test (map other values in the mapping)");
         continue;
       }
     }
@@ -115,15 +119,16 @@ CorpusImportResult import_corpus_csv(const std::string& csv_path, const CorpusMa
       *out = static_cast<float>(v.f);
       return true;
     };
-    if (!rate(open, "open_rate", &doc.open_rate) || !rate(click, "click_rate", &doc.click_rate)) continue;
+    if (!rate(open, "open_rate", &doc.open_rate) || !rate(click, "click_rate", &doc.click_rate))
+      continue;
     if (sends.present) {
       bool good = sends.i > 0;
       for (const FieldValue* c : {&opens, &clicks})
         good &= !c->present || (c->i >= 0 && c->i <= sends.i);
       if (!good) {
         b.reject_document(m.source, member, rec.line, "out_of_range",
-                          "counts need sends > 0 and 0 <= opens, clicks <= sends (sends " + std::to_string(sends.i) +
-                              ")");
+                          "counts need sends > 0 and 0 <= opens, clicks <= sends (sends " +
+                              std::to_string(sends.i) + ")");
         continue;
       }
       if (opens.present) doc.open_rate = static_cast<float>(double(opens.i) / double(sends.i));
@@ -135,7 +140,8 @@ CorpusImportResult import_corpus_csv(const std::string& csv_path, const CorpusMa
       if (subject.present) {
         doc.texts.push_back({TextField::kSubject, std::string(subject.s)});
       } else {
-        doc.problems.push_back({TextField::kSubject, "empty", "column '" + m.subject->column + "' is empty"});
+        doc.problems.push_back(
+            {TextField::kSubject, "empty", "column '" + m.subject->column + "' is empty"});
       }
     }
     if (r_body) {
@@ -144,7 +150,8 @@ CorpusImportResult import_corpus_csv(const std::string& csv_path, const CorpusMa
         if (m.body_is_html) text = html_to_text(text);
         doc.texts.push_back({TextField::kBody, std::move(text)});
       } else {
-        doc.problems.push_back({TextField::kBody, "empty", "column '" + m.body->column + "' is empty"});
+        doc.problems.push_back(
+            {TextField::kBody, "empty", "column '" + m.body->column + "' is empty"});
       }
     }
     b.add(std::move(doc));

@@ -22,7 +22,8 @@ CorpusImportResult import_fashion(const std::string& csv_path, const CorpusClean
   CsvRecord rec;
   auto field = [&](int k) {
     const int i = col[static_cast<size_t>(k)];
-    return i < static_cast<int>(rec.size()) ? std::string(rec[static_cast<size_t>(i)]) : std::string();
+    return i < static_cast<int>(rec.size()) ? std::string(rec[static_cast<size_t>(i)])
+                                            : std::string();
   };
   while (csv.next(rec)) {
     const uint64_t now = csv.input().file_bytes_read();

@@ -13,17 +13,17 @@
 namespace tailor {
 
 struct CorpusMapping {
-  std::string name;         ///< `name:` (defaults to the file's stem)
+  std::string name;  ///< `name:` (defaults to the file's stem)
   std::string description;
-  std::string path;         ///< file it was read from ("" when parsed from text)
+  std::string path;  ///< file it was read from ("" when parsed from text)
   std::string yaml_text;
   CsvOptions csv;
   bool trim = true;
-  std::string source;       ///< TextCorpusTable::source of every row (default "csv/<name>")
-  std::optional<FieldSpec> id;       ///< document key (rejects, split seed); default: row number
+  std::string source;           ///< TextCorpusTable::source of every row (default "csv/<name>")
+  std::optional<FieldSpec> id;  ///< document key (rejects, split seed); default: row number
   std::optional<FieldSpec> subject;  ///< at least one of subject / body
   std::optional<FieldSpec> body;
-  bool body_is_html = false;         ///< `body_format: html`: bodies go through html_to_text
+  bool body_is_html = false;  ///< `body_format: html`: bodies go through html_to_text
   std::optional<FieldSpec> campaign, category;
   std::optional<FieldSpec> open_rate, click_rate;  ///< rates in [0, 1]
   std::optional<FieldSpec> sends, opens, clicks;   ///< or counts: rate = opens / sends ...

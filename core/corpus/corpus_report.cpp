@@ -1,9 +1,8 @@
 // CorpusReport as JSON / text table, the rejects CSV and the metadata list of reports.
 #include "core/corpus/corpus_report.h"
 
-#include <nlohmann/json.hpp>
-
 #include <cstdio>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "core/common/error.h"
@@ -15,20 +14,28 @@ namespace tailor {
 
 const char* text_field_name(TextField f) {
   switch (f) {
-    case TextField::kSubject: return "subject";
-    case TextField::kBody: return "body";
-    case TextField::kProductName: return "product_name";
-    case TextField::kReferenceSubject: return "reference_subject";
+    case TextField::kSubject:
+      return "subject";
+    case TextField::kBody:
+      return "body";
+    case TextField::kProductName:
+      return "product_name";
+    case TextField::kReferenceSubject:
+      return "reference_subject";
   }
   return "?";
 }
 
 const char* corpus_split_name(int split) {
   switch (split) {
-    case 0: return "train";
-    case 1: return "dev";
-    case 2: return "test";
-    default: return "?";
+    case 0:
+      return "train";
+    case 1:
+      return "dev";
+    case 2:
+      return "test";
+    default:
+      return "?";
   }
 }
 
@@ -93,7 +100,8 @@ void write_corpus_rejects_csv(const std::vector<CorpusReject>& rejects, const st
   f.commit();
 }
 
-void append_corpus_report(std::map<std::string, std::string>& metadata, const std::string& report_json) {
+void append_corpus_report(std::map<std::string, std::string>& metadata,
+                          const std::string& report_json) {
   nlohmann::ordered_json list = nlohmann::ordered_json::array();
   auto it = metadata.find("corpus_reports");
   if (it != metadata.end() && !it->second.empty()) {

@@ -17,14 +17,14 @@ struct CorpusReport {
   std::string input;
   int64_t documents_read = 0;
   int64_t documents_kept = 0;
-  std::map<std::string, int64_t> documents_rejected;  ///< by reason
-  std::map<std::string, int64_t> rows_kept;           ///< by field
-  std::map<std::string, int64_t> rows_removed;        ///< by reason (rows of kept documents)
-  std::map<std::string, int64_t> documents_by_split;  ///< kept documents
-  std::map<std::string, int64_t> documents_by_source; ///< kept documents
-  std::map<std::string, int64_t> slots;               ///< replacements: price, discount
-  std::map<std::string, int64_t> notes;               ///< format-specific counts (docs/corpus.md)
-  std::string params_yaml;                            ///< cleaning parameters in effect
+  std::map<std::string, int64_t> documents_rejected;   ///< by reason
+  std::map<std::string, int64_t> rows_kept;            ///< by field
+  std::map<std::string, int64_t> rows_removed;         ///< by reason (rows of kept documents)
+  std::map<std::string, int64_t> documents_by_split;   ///< kept documents
+  std::map<std::string, int64_t> documents_by_source;  ///< kept documents
+  std::map<std::string, int64_t> slots;                ///< replacements: price, discount
+  std::map<std::string, int64_t> notes;                ///< format-specific counts (docs/corpus.md)
+  std::string params_yaml;                             ///< cleaning parameters in effect
   double seconds = 0;
 
   int64_t documents_rejected_total() const;
@@ -47,6 +47,7 @@ struct CorpusReject {
 void write_corpus_rejects_csv(const std::vector<CorpusReject>& rejects, const std::string& path);
 
 /// Appends `report_json` to the JSON array in metadata["corpus_reports"] (creating it).
-void append_corpus_report(std::map<std::string, std::string>& metadata, const std::string& report_json);
+void append_corpus_report(std::map<std::string, std::string>& metadata,
+                          const std::string& report_json);
 
 }  // namespace tailor

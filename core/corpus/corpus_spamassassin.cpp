@@ -15,7 +15,8 @@ CorpusImportResult import_spamassassin(const std::string& tar_path, const Corpus
   opt.strip_signatures = p.strip_signatures;
   opt.strip_list_boilerplate = p.strip_list_boilerplate;
   TarReader tar(tar_path);
-  Progress progress("spamassassin " + tar_path, static_cast<int64_t>(tar.input().file_size()), "bytes");
+  Progress progress("spamassassin " + tar_path, static_cast<int64_t>(tar.input().file_size()),
+                    "bytes");
   uint64_t reported = 0;
   TarMember m;
   while (tar.next(m)) {
@@ -29,14 +30,16 @@ CorpusImportResult import_spamassassin(const std::string& tar_path, const Corpus
       continue;
     }
     const size_t prev = m.name.find_last_of('/', slash - 1);
-    const std::string group =
-        m.name.substr(prev == std::string::npos ? 0 : prev + 1, slash - (prev == std::string::npos ? 0 : prev + 1));
+    const std::string group = m.name.substr(prev == std::string::npos ? 0 : prev + 1,
+                                            slash - (prev == std::string::npos ? 0 : prev + 1));
     const std::string file = m.name.substr(slash + 1);
     const std::string member = group + "/" + file;
     const std::string source = "spamassassin/" + group;
     int8_t spam = -1;
-    if (group.rfind("spam", 0) == 0) spam = 1;
-    else if (group.find("ham") != std::string::npos) spam = 0;
+    if (group.rfind("spam", 0) == 0)
+      spam = 1;
+    else if (group.find("ham") != std::string::npos)
+      spam = 0;
     if (spam < 0 || file == "cmds" || file.empty() || file[0] == '.') {
       if (spam < 0) {
         b.reject_document(source, member, -1, "unknown_group",
@@ -53,7 +56,8 @@ CorpusImportResult import_spamassassin(const std::string& tar_path, const Corpus
     doc.spam = spam;
     // Texts in row order subject, body; a body problem is listed first, so that a message with
     // neither row is rejected for what is wrong with its body.
-    if (e.has_subject && e.subject_problem.empty()) doc.texts.push_back({TextField::kSubject, e.subject});
+    if (e.has_subject && e.subject_problem.empty())
+      doc.texts.push_back({TextField::kSubject, e.subject});
     if (e.has_body) {
       doc.texts.push_back({TextField::kBody, e.body});
     } else {
@@ -65,7 +69,8 @@ CorpusImportResult import_spamassassin(const std::string& tar_path, const Corpus
       doc.problems.push_back({TextField::kSubject, e.subject_problem, e.subject_detail});
     }
     if (b.add(std::move(doc))) {
-      if (e.has_body) b.note(e.body_type == "text/html" ? "bodies_from_html" : "bodies_from_plain_text");
+      if (e.has_body)
+        b.note(e.body_type == "text/html" ? "bodies_from_html" : "bodies_from_plain_text");
       if (e.quoted_lines_removed > 0) {
         b.note("messages_with_quoted_lines_removed");
         b.note("quoted_lines_removed", e.quoted_lines_removed);
@@ -81,7 +86,8 @@ CorpusImportResult import_spamassassin(const std::string& tar_path, const Corpus
   }
   progress.finish();
   if (tar.skipped_members() > 0) b.note("members_not_regular_files", tar.skipped_members());
-  if (!tar.saw_end_marker()) spdlog::warn("tar archive '{}' has no end-of-archive marker", tar_path);
+  if (!tar.saw_end_marker())
+    spdlog::warn("tar archive '{}' has no end-of-archive marker", tar_path);
   return b.finish();
 }
 

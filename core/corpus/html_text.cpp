@@ -43,7 +43,8 @@ const Named kOtherNames[] = {
 
 /// Names that browsers also accept without the ';' (legacy): the basic five and Latin-1.
 bool legacy_without_semicolon(const std::string& name, uint32_t cp) {
-  return (cp >= 160 && cp <= 255) || name == "amp" || name == "lt" || name == "gt" || name == "quot";
+  return (cp >= 160 && cp <= 255) || name == "amp" || name == "lt" || name == "gt" ||
+         name == "quot";
 }
 
 const std::unordered_map<std::string, uint32_t>& entity_table() {
@@ -77,9 +78,12 @@ size_t decode_reference(std::string_view s, size_t i, std::string& out) {
     while (j < s.size() && j - start < 8) {
       const char c = s[j];
       int d = -1;
-      if (c >= '0' && c <= '9') d = c - '0';
-      else if (hex && c >= 'a' && c <= 'f') d = c - 'a' + 10;
-      else if (hex && c >= 'A' && c <= 'F') d = c - 'A' + 10;
+      if (c >= '0' && c <= '9')
+        d = c - '0';
+      else if (hex && c >= 'a' && c <= 'f')
+        d = c - 'a' + 10;
+      else if (hex && c >= 'A' && c <= 'F')
+        d = c - 'A' + 10;
       if (d < 0) break;
       v = v * (hex ? 16 : 10) + static_cast<uint64_t>(d);
       ++j;
@@ -112,10 +116,11 @@ enum class Break { kNone, kSpace, kLine, kParagraph };
 
 Break break_of(const std::string& tag) {
   static const char* const kParagraph[] = {
-      "p",     "div",    "h1",     "h2",      "h3",     "h4",     "h5",      "h6",
-      "table", "ul",     "ol",     "dl",      "blockquote", "pre", "hr",    "form",
-      "center", "section", "article", "header", "footer", "address", "body", "html",
-      "fieldset", "nav", "aside", "main", "figure", "caption", "tbody", "thead", "tfoot"};
+      "p",       "div",     "h1",     "h2",       "h3",      "h4",         "h5",
+      "h6",      "table",   "ul",     "ol",       "dl",      "blockquote", "pre",
+      "hr",      "form",    "center", "section",  "article", "header",     "footer",
+      "address", "body",    "html",   "fieldset", "nav",     "aside",      "main",
+      "figure",  "caption", "tbody",  "thead",    "tfoot"};
   static const char* const kLine[] = {"br", "tr", "li", "dt", "dd", "option"};
   static const char* const kSpace[] = {"td", "th", "img", "input", "button", "select", "textarea"};
   for (const char* t : kParagraph)
@@ -187,9 +192,12 @@ std::string html_to_text(std::string_view s) {
   out.reserve(s.size() / 2);
   int pre_depth = 0;
   auto add_break = [&out](Break b) {
-    if (b == Break::kParagraph) out += "\n\n";
-    else if (b == Break::kLine) out += "\n";
-    else if (b == Break::kSpace) out += " ";
+    if (b == Break::kParagraph)
+      out += "\n\n";
+    else if (b == Break::kLine)
+      out += "\n";
+    else if (b == Break::kSpace)
+      out += " ";
   };
   size_t i = 0;
   while (i < s.size()) {

@@ -19,7 +19,9 @@ double sigmoid(double z) {
 namespace {
 
 /// log(1 + exp(-m)) without overflow.
-double log1p_exp_neg(double m) { return m > 0 ? std::log1p(std::exp(-m)) : -m + std::log1p(std::exp(m)); }
+double log1p_exp_neg(double m) {
+  return m > 0 ? std::log1p(std::exp(-m)) : -m + std::log1p(std::exp(m));
+}
 
 struct Problem {
   const CsrMatrix& x;
@@ -35,7 +37,8 @@ struct Problem {
 #pragma omp parallel for schedule(static)
     for (int64_t i = 0; i < n; ++i) {
       double z = b;
-      for (int64_t k = x.indptr[i]; k < x.indptr[i + 1]; ++k) z += double(x.values[k]) * w[x.indices[k]];
+      for (int64_t k = x.indptr[i]; k < x.indptr[i + 1]; ++k)
+        z += double(x.values[k]) * w[x.indices[k]];
       const double s = y[i] ? 1.0 : -1.0;
       loss_i[i] = log1p_exp_neg(s * z);
       r[i] = (sigmoid(z) - (y[i] ? 1.0 : 0.0)) / double(n);
@@ -52,7 +55,8 @@ struct Problem {
 #pragma omp parallel for schedule(static)
     for (int64_t j = 0; j < d; ++j) {
       double g = 0;
-      for (int64_t k = xt.indptr[j]; k < xt.indptr[j + 1]; ++k) g += double(xt.values[k]) * r[xt.indices[k]];
+      for (int64_t k = xt.indptr[j]; k < xt.indptr[j + 1]; ++k)
+        g += double(xt.values[k]) * r[xt.indices[k]];
       (*gw)[j] = g + l2 * w[j];
     }
     double penalty = 0;
@@ -75,7 +79,8 @@ LogisticRegressionFit fit_logistic_regression(const CsrMatrix& x, const std::vec
   TAILOR_CHECK(x.rows > 0 && static_cast<int64_t>(y.size()) == x.rows,
                "logistic regression: " << x.rows << " rows but " << y.size() << " labels");
   TAILOR_CHECK(p.l2 > 0, "logistic regression: l2 must be > 0, got " << p.l2);
-  TAILOR_CHECK(p.max_iterations >= 1 && p.memory >= 1, "logistic regression: need max_iterations, memory >= 1");
+  TAILOR_CHECK(p.max_iterations >= 1 && p.memory >= 1,
+               "logistic regression: need max_iterations, memory >= 1");
   check_csr(x, "logistic regression features");
   Problem prob{x, transpose_csr(x), y, p.l2};
   const size_t d = static_cast<size_t>(x.cols);
@@ -113,8 +118,10 @@ LogisticRegressionFit fit_logistic_regression(const CsrMatrix& x, const std::vec
       for (size_t i = 0; i <= d; ++i) dir[i] -= alpha[k] * y_hist[k][i];
     }
     double gamma = 1.0;
-    if (!s_hist.empty()) gamma = dot(s_hist.back(), y_hist.back()) / dot(y_hist.back(), y_hist.back());
-    else gamma = 1.0 / std::max(1e-12, std::sqrt(dot(grad, grad)));
+    if (!s_hist.empty())
+      gamma = dot(s_hist.back(), y_hist.back()) / dot(y_hist.back(), y_hist.back());
+    else
+      gamma = 1.0 / std::max(1e-12, std::sqrt(dot(grad, grad)));
     for (double& v : dir) v *= gamma;
     for (size_t k = 0; k < s_hist.size(); ++k) {
       const double beta = rho_hist[k] * dot(y_hist[k], dir);

@@ -209,8 +209,8 @@ std::string decode_base64(std::string_view s) {
   return out;
 }
 
-bool decode_header_value(std::string_view value, const std::string& fallback_charset, std::string* out,
-                         std::string* reason, std::string* detail) {
+bool decode_header_value(std::string_view value, const std::string& fallback_charset,
+                         std::string* out, std::string* reason, std::string* detail) {
   out->clear();
   size_t pos = 0;
   bool last_was_encoded = false;
@@ -373,7 +373,8 @@ struct Walker {
     return c;
   }
 
-  void split_parts(std::string_view body, const std::string& boundary, std::vector<std::string_view>* parts) {
+  void split_parts(std::string_view body, const std::string& boundary,
+                   std::vector<std::string_view>* parts) {
     const std::string delim = "--" + boundary;
     size_t pos = 0;
     size_t part_start = std::string_view::npos;
@@ -483,11 +484,13 @@ bool strip_list_tags(std::string* subject) {
 
 bool looks_like_html(std::string_view text) {
   const std::string head = lower(text.substr(0, 2048));
-  for (const char* marker : {"<!doctype html", "<html", "<body", "<head>", "<table", "<font ", "<p>", "<div"}) {
+  for (const char* marker :
+       {"<!doctype html", "<html", "<body", "<head>", "<table", "<font ", "<p>", "<div"}) {
     const size_t pos = head.find(marker);
     if (pos == std::string::npos) continue;
     // Only near the start (after white space) or as a real document tag.
-    if (std::string(marker) == "<html" || std::string(marker) == "<!doctype html" || std::string(marker) == "<body")
+    if (std::string(marker) == "<html" || std::string(marker) == "<!doctype html" ||
+        std::string(marker) == "<body")
       return true;
     if (trim(std::string_view(head).substr(0, pos)).empty()) return true;
   }
@@ -544,12 +547,15 @@ std::string strip_replies_and_signature(const std::string& text, const EmailPars
       bool footer = false;
       for (size_t j = i + 1; j < end && j <= i + 6 && !footer; ++j) {
         const std::string l = lower(lines[j]);
-        footer = l.find("mailing list") != std::string::npos || l.find("listinfo") != std::string::npos ||
-                 l.find("email is sponsored by") != std::string::npos || l.find("yahoo! groups") != std::string::npos;
+        footer = l.find("mailing list") != std::string::npos ||
+                 l.find("listinfo") != std::string::npos ||
+                 l.find("email is sponsored by") != std::string::npos ||
+                 l.find("yahoo! groups") != std::string::npos;
       }
       if (!footer) continue;
       bool text_before = false;
-      for (size_t k = 0; k < i && !text_before; ++k) text_before = keep[k] && !trim(lines[k]).empty();
+      for (size_t k = 0; k < i && !text_before; ++k)
+        text_before = keep[k] && !trim(lines[k]).empty();
       if (text_before) {
         end = i;
         stats->list_footer_removed = true;
@@ -562,7 +568,8 @@ std::string strip_replies_and_signature(const std::string& text, const EmailPars
       if (!keep[i]) continue;
       if (lines[i] == "-- " || lines[i] == "--") {
         bool text_before = false;
-        for (size_t k = 0; k < i && !text_before; ++k) text_before = keep[k] && !trim(lines[k]).empty();
+        for (size_t k = 0; k < i && !text_before; ++k)
+          text_before = keep[k] && !trim(lines[k]).empty();
         if (text_before) {
           end = i;
           stats->signature_removed = true;
@@ -619,12 +626,14 @@ ParsedEmail parse_email(std::string_view raw, const EmailParseOptions& options) 
   }
   if (!c.found) {
     r.body_problem = w.problem.empty() ? "no_text_part" : w.problem;
-    r.body_detail = w.problem.empty() ? "no text/plain or text/html part (" + top_ct.full() + ")" : w.detail;
+    r.body_detail =
+        w.problem.empty() ? "no text/plain or text/html part (" + top_ct.full() + ")" : w.detail;
     return r;
   }
   std::string bytes;
   const std::string& cte = c.transfer_encoding;
-  if (cte.empty() || cte == "7bit" || cte == "8bit" || cte == "binary" || cte == "7-bit" || cte == "8-bit") {
+  if (cte.empty() || cte == "7bit" || cte == "8bit" || cte == "binary" || cte == "7-bit" ||
+      cte == "8-bit") {
     bytes.assign(c.body);
   } else if (cte == "quoted-printable") {
     bytes = decode_quoted_printable(c.body);

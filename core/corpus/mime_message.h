@@ -19,7 +19,8 @@ struct MailHeader {
 /// Splits a message (or MIME entity) at the first empty line. Returns the offset of the body
 /// (raw.size() when there is no empty line) and fills `headers`. Lines without a colon (an mbox
 /// "From " line, garbage) are skipped and counted in `*malformed` when given.
-size_t parse_mail_headers(std::string_view raw, std::vector<MailHeader>* headers, int* malformed = nullptr);
+size_t parse_mail_headers(std::string_view raw, std::vector<MailHeader>* headers,
+                          int* malformed = nullptr);
 
 /// A parsed Content-Type: type/subtype lower-cased, parameter names lower-cased, values unquoted.
 struct ContentType {
@@ -42,12 +43,12 @@ std::string decode_base64(std::string_view s);
 /// from `fallback_charset` (convert_to_utf8 rules: valid UTF-8 stays, else windows-1252 when
 /// unlabelled). Returns false with reason/detail when an encoded word or the raw bytes cannot be
 /// decoded. A malformed encoded word is kept as written.
-bool decode_header_value(std::string_view value, const std::string& fallback_charset, std::string* out,
-                         std::string* reason, std::string* detail);
+bool decode_header_value(std::string_view value, const std::string& fallback_charset,
+                         std::string* out, std::string* reason, std::string* detail);
 
 struct EmailParseOptions {
-  bool strip_quoted_replies = true;  ///< see CorpusCleanParams::strip_quoted_replies
-  bool strip_signatures = true;      ///< see CorpusCleanParams::strip_signatures
+  bool strip_quoted_replies = true;    ///< see CorpusCleanParams::strip_quoted_replies
+  bool strip_signatures = true;        ///< see CorpusCleanParams::strip_signatures
   bool strip_list_boilerplate = true;  ///< see CorpusCleanParams::strip_list_boilerplate
 };
 
@@ -71,7 +72,8 @@ struct ParsedEmail {
 };
 
 /// Parses one raw message. Never throws on bad input: problems are reported in the result.
-ParsedEmail parse_email(std::string_view raw, const EmailParseOptions& options = EmailParseOptions());
+ParsedEmail parse_email(std::string_view raw,
+                        const EmailParseOptions& options = EmailParseOptions());
 
 /// True when text labelled text/plain is really HTML: an <html>, <body> or <!doctype html> tag in
 /// its first 2 KiB, or a block tag (<table>, <div>, <p>, <font>, <head>) as its first content.

@@ -16,22 +16,30 @@ namespace tailor {
 void add_spam_scorer_params(ParamSet& ps, SpamScorerParams& p) {
   ps.add("ngram_max", &p.ngram_max, "TF-IDF: word n-grams from 1 to this");
   ps.add("min_df", &p.min_df, "TF-IDF: ignore terms in fewer training documents than this");
-  ps.add("max_df", &p.max_df, "TF-IDF: ignore terms in more than this fraction of training documents");
-  ps.add("max_features", &p.max_features, "TF-IDF: keep at most this many terms by frequency (0 = all)");
+  ps.add("max_df", &p.max_df,
+         "TF-IDF: ignore terms in more than this fraction of training documents");
+  ps.add("max_features", &p.max_features,
+         "TF-IDF: keep at most this many terms by frequency (0 = all)");
   ps.add("sublinear_tf", &p.sublinear_tf, "TF-IDF: tf = 1 + ln(count)");
-  ps.add("l2", &p.l2, "L2 penalty lambda on the mean log loss (scikit-learn C = 1 / (lambda * n_train))");
+  ps.add("l2", &p.l2,
+         "L2 penalty lambda on the mean log loss (scikit-learn C = 1 / (lambda * n_train))");
   ps.add("max_iterations", &p.max_iterations, "L-BFGS iterations at most");
-  ps.add("tolerance", &p.tolerance, "L-BFGS stops when the largest gradient component falls below tolerance x its start value");
-  ps.add("threshold_metric", &p.threshold_metric, "the decision threshold maximises this on the dev split: f1 or accuracy");
+  ps.add(
+      "tolerance", &p.tolerance,
+      "L-BFGS stops when the largest gradient component falls below tolerance x its start value");
+  ps.add("threshold_metric", &p.threshold_metric,
+         "the decision threshold maximises this on the dev split: f1 or accuracy");
 }
 
 void validate_spam_scorer_params(const SpamScorerParams& p) {
-  TAILOR_CHECK(p.ngram_max >= 1 && p.ngram_max <= 5, "spam_scorer: ngram_max must be in 1..5, got " << p.ngram_max);
+  TAILOR_CHECK(p.ngram_max >= 1 && p.ngram_max <= 5,
+               "spam_scorer: ngram_max must be in 1..5, got " << p.ngram_max);
   TAILOR_CHECK(p.l2 > 0, "spam_scorer: l2 must be > 0, got " << p.l2);
   TAILOR_CHECK(p.max_iterations >= 1, "spam_scorer: max_iterations must be >= 1");
   TAILOR_CHECK(p.tolerance > 0, "spam_scorer: tolerance must be > 0");
-  TAILOR_CHECK(p.threshold_metric == "f1" || p.threshold_metric == "accuracy",
-               "spam_scorer: threshold_metric must be f1 or accuracy, got '" << p.threshold_metric << "'");
+  TAILOR_CHECK(
+      p.threshold_metric == "f1" || p.threshold_metric == "accuracy",
+      "spam_scorer: threshold_metric must be f1 or accuracy, got '" << p.threshold_metric << "'");
 }
 
 namespace {
@@ -106,7 +114,8 @@ std::string spam_scorer_text(const std::string& subject, const std::string& body
 void SpamScorer::build_index() {
   index_.clear();
   index_.reserve(vocabulary_.size());
-  for (size_t j = 0; j < vocabulary_.size(); ++j) index_.emplace(vocabulary_[j], static_cast<int32_t>(j));
+  for (size_t j = 0; j < vocabulary_.size(); ++j)
+    index_.emplace(vocabulary_[j], static_cast<int32_t>(j));
 }
 
 double SpamScorer::logit(const std::string& text) const {
@@ -127,18 +136,22 @@ double SpamScorer::logit(const std::string& text) const {
   }
   const double scale = ss > 0 ? 1.0 / std::sqrt(ss) : 1.0;
   double z = bias_;
-  for (const auto& [j, v] : entries) z += double(float(v * scale)) * double(weight_[static_cast<size_t>(j)]);
+  for (const auto& [j, v] : entries)
+    z += double(float(v * scale)) * double(weight_[static_cast<size_t>(j)]);
   return z;
 }
 
-SpamScorer SpamScorer::train(const std::vector<SpamExample>& train, const std::vector<SpamExample>& dev,
-                             const SpamScorerParams& p, LogisticRegressionFit* fit_info) {
+SpamScorer SpamScorer::train(const std::vector<SpamExample>& train,
+                             const std::vector<SpamExample>& dev, const SpamScorerParams& p,
+                             LogisticRegressionFit* fit_info) {
   validate_spam_scorer_params(p);
-  TAILOR_CHECK(!train.empty(), "spam_scorer: no labelled training documents (import SpamAssassin first)");
+  TAILOR_CHECK(!train.empty(),
+               "spam_scorer: no labelled training documents (import SpamAssassin first)");
   int64_t pos = 0;
   for (const auto& e : train) pos += e.spam;
   TAILOR_CHECK(pos > 0 && pos < static_cast<int64_t>(train.size()),
-               "spam_scorer: the training split needs both spam and ham, got " << pos << " spam of " << train.size());
+               "spam_scorer: the training split needs both spam and ham, got " << pos << " spam of "
+                                                                               << train.size());
   std::vector<std::string> texts;
   texts.reserve(train.size());
   for (const auto& e : train) texts.push_back(spam_scorer_text(e.subject, e.body));
@@ -175,8 +188,9 @@ double SpamScorer::score(const std::string& subject, const std::string& body) co
 
 std::vector<double> SpamScorer::score_batch(const std::vector<std::string>& subjects,
                                             const std::vector<std::string>& bodies) const {
-  TAILOR_CHECK(subjects.size() == bodies.size(),
-               "spam scorer: " << subjects.size() << " subjects but " << bodies.size() << " bodies");
+  TAILOR_CHECK(subjects.size() == bodies.size(), "spam scorer: " << subjects.size()
+                                                                 << " subjects but "
+                                                                 << bodies.size() << " bodies");
   TAILOR_CHECK(!weight_.empty(), "spam scorer is not trained or loaded");
   std::vector<double> out(subjects.size());
   const int64_t n = static_cast<int64_t>(subjects.size());
@@ -205,7 +219,8 @@ std::vector<std::pair<std::string, float>> SpamScorer::top_terms(size_t k, bool 
     return spam ? weight_[a] > weight_[b] : weight_[a] < weight_[b];
   });
   std::vector<std::pair<std::string, float>> out;
-  for (size_t i = 0; i < std::min(k, order.size()); ++i) out.emplace_back(vocabulary_[order[i]], weight_[order[i]]);
+  for (size_t i = 0; i < std::min(k, order.size()); ++i)
+    out.emplace_back(vocabulary_[order[i]], weight_[order[i]]);
   return out;
 }
 
@@ -223,8 +238,9 @@ Checkpoint SpamScorer::to_checkpoint(const std::string& metrics_json) const {
 }
 
 SpamScorer SpamScorer::from_checkpoint(const Checkpoint& ckpt) {
-  TAILOR_CHECK(ckpt.model_type == "spam_scorer",
-               "checkpoint " << ckpt.path << " holds a '" << ckpt.model_type << "' model, not a spam_scorer");
+  TAILOR_CHECK(ckpt.model_type == "spam_scorer", "checkpoint " << ckpt.path << " holds a '"
+                                                               << ckpt.model_type
+                                                               << "' model, not a spam_scorer");
   SpamScorer s;
   YAML::Node root;
   try {
@@ -250,10 +266,13 @@ SpamScorer SpamScorer::from_checkpoint(const Checkpoint& ckpt) {
   s.bias_ = ckpt.tensor("params/bias").values<float>()[0];
   s.threshold_ = ckpt.tensor("meta/threshold").values<double>()[0];
   s.build_index();
-  TAILOR_CHECK(s.index_.size() == s.vocabulary_.size(), "checkpoint " << ckpt.path << ": vocabulary has duplicate terms");
+  TAILOR_CHECK(s.index_.size() == s.vocabulary_.size(),
+               "checkpoint " << ckpt.path << ": vocabulary has duplicate terms");
   return s;
 }
 
-SpamScorer SpamScorer::load(const std::string& path) { return from_checkpoint(read_checkpoint(path, "spam_scorer")); }
+SpamScorer SpamScorer::load(const std::string& path) {
+  return from_checkpoint(read_checkpoint(path, "spam_scorer"));
+}
 
 }  // namespace tailor

@@ -63,13 +63,15 @@ class SpamScorer {
   SpamScorer() = default;
 
   /// Fits TF-IDF and the logistic regression on `train` and picks the threshold on `dev`.
-  static SpamScorer train(const std::vector<SpamExample>& train, const std::vector<SpamExample>& dev,
-                          const SpamScorerParams& p, LogisticRegressionFit* fit_info = nullptr);
+  static SpamScorer train(const std::vector<SpamExample>& train,
+                          const std::vector<SpamExample>& dev, const SpamScorerParams& p,
+                          LogisticRegressionFit* fit_info = nullptr);
 
   /// Probability that an e-mail with this subject and body is spam.
   double score(const std::string& subject, const std::string& body) const;
   /// The same for many e-mails (parallel over e-mails).
-  std::vector<double> score_batch(const std::vector<std::string>& subjects, const std::vector<std::string>& bodies) const;
+  std::vector<double> score_batch(const std::vector<std::string>& subjects,
+                                  const std::vector<std::string>& bodies) const;
   std::vector<double> score_examples(const std::vector<SpamExample>& examples) const;
   /// score(...) >= threshold().
   bool is_spammy(const std::string& subject, const std::string& body) const;

@@ -19,14 +19,18 @@ namespace tailor {
 
 const char* copy_tone_name(CopyTone t) {
   switch (t) {
-    case CopyTone::kSavings: return "savings";
-    case CopyTone::kExclusive: return "exclusive";
-    default: return "neutral";
+    case CopyTone::kSavings:
+      return "savings";
+    case CopyTone::kExclusive:
+      return "exclusive";
+    default:
+      return "neutral";
   }
 }
 
 const std::vector<std::string>& copy_phrase_parts() {
-  static const std::vector<std::string> kParts = {"subject", "opening", "product", "offer", "call_to_action"};
+  static const std::vector<std::string> kParts = {"subject", "opening", "product", "offer",
+                                                  "call_to_action"};
   return kParts;
 }
 
@@ -36,30 +40,38 @@ std::string at(const std::string& source, const YAML::Node& n) {
   return source + " line " + std::to_string(n.Mark().line + 1);
 }
 
-YAML::Node need(const std::string& source, const YAML::Node& parent, const std::string& key, const std::string& where) {
+YAML::Node need(const std::string& source, const YAML::Node& parent, const std::string& key,
+                const std::string& where) {
   const YAML::Node n = parent[key];
-  TAILOR_CHECK(n, "phrase bank " << source << ": missing '" << where << (where.empty() ? "" : ".") << key << "'");
+  TAILOR_CHECK(n, "phrase bank " << source << ": missing '" << where << (where.empty() ? "" : ".")
+                                 << key << "'");
   return n;
 }
 
 /// A non-empty list of phrases that use only the copy slots.
-std::vector<std::string> phrases(const std::string& source, const YAML::Node& n, const std::string& key) {
-  TAILOR_CHECK(n.IsSequence() && n.size() > 0, at(source, n) << ": '" << key << "' must be a non-empty list of phrases");
+std::vector<std::string> phrases(const std::string& source, const YAML::Node& n,
+                                 const std::string& key) {
+  TAILOR_CHECK(n.IsSequence() && n.size() > 0,
+               at(source, n) << ": '" << key << "' must be a non-empty list of phrases");
   std::vector<std::string> out;
   for (const YAML::Node& p : n) {
     TAILOR_CHECK(p.IsScalar(), at(source, p) << ": '" << key << "' entries must be text");
     const std::string s = p.Scalar();
     TAILOR_CHECK(!s.empty(), at(source, p) << ": empty phrase in '" << key << "'");
-    TAILOR_CHECK(only_known_slots(s), at(source, p) << ": phrase '" << s << "' in '" << key
-                                                    << "' uses a brace that is not one of the slots {first_name}, "
-                                                       "{product}, {category}, {price}, {discount}, {shop}");
+    TAILOR_CHECK(only_known_slots(s),
+                 at(source, p) << ": phrase '" << s << "' in '" << key
+                               << "' uses a brace that is not one of the slots {first_name}, "
+                                  "{product}, {category}, {price}, {discount}, {shop}");
     out.push_back(s);
   }
   return out;
 }
 
-std::vector<std::vector<std::string>> per_tone(const std::string& source, const YAML::Node& n, const std::string& key) {
-  TAILOR_CHECK(n.IsMap(), at(source, n) << ": '" << key << "' must map each tone (neutral, savings, exclusive) to phrases");
+std::vector<std::vector<std::string>> per_tone(const std::string& source, const YAML::Node& n,
+                                               const std::string& key) {
+  TAILOR_CHECK(n.IsMap(), at(source, n)
+                              << ": '" << key
+                              << "' must map each tone (neutral, savings, exclusive) to phrases");
   std::vector<std::vector<std::string>> out;
   for (int t = 0; t < kCopyToneCount; ++t) {
     const char* tone = copy_tone_name(static_cast<CopyTone>(t));
@@ -68,7 +80,8 @@ std::vector<std::vector<std::string>> per_tone(const std::string& source, const 
   for (auto it = n.begin(); it != n.end(); ++it) {
     const std::string k = it->first.as<std::string>();
     TAILOR_CHECK(k == "neutral" || k == "savings" || k == "exclusive",
-                 at(source, it->first) << ": unknown tone '" << key << "." << k << "' (neutral, savings, exclusive)");
+                 at(source, it->first)
+                     << ": unknown tone '" << key << "." << k << "' (neutral, savings, exclusive)");
   }
   return out;
 }
@@ -92,29 +105,36 @@ CopyPhraseBank parse_copy_phrase_bank(const std::string& yaml_text, const std::s
   try {
     root = YAML::Load(yaml_text);
   } catch (const YAML::Exception& ex) {
-    TAILOR_FAIL("phrase bank " << source << " is not valid YAML: line " << ex.mark.line + 1 << ": " << ex.msg);
+    TAILOR_FAIL("phrase bank " << source << " is not valid YAML: line " << ex.mark.line + 1 << ": "
+                               << ex.msg);
   }
   TAILOR_CHECK(root.IsMap(), "phrase bank " << source << " must be a YAML map");
   for (auto it = root.begin(); it != root.end(); ++it) {
     const std::string k = it->first.as<std::string>();
-    TAILOR_CHECK(k == "tones" || k == "offer_probability" || k == "greeting" || k == "sign_off" || k == "campaigns",
-                 at(source, it->first) << ": unknown key '" << k
-                                       << "' (tones, offer_probability, greeting, sign_off, campaigns)");
+    TAILOR_CHECK(k == "tones" || k == "offer_probability" || k == "greeting" || k == "sign_off" ||
+                     k == "campaigns",
+                 at(source, it->first)
+                     << ": unknown key '" << k
+                     << "' (tones, offer_probability, greeting, sign_off, campaigns)");
   }
   CopyPhraseBank b;
   b.source = source;
   const YAML::Node tones = need(source, root, "tones", "");
-  b.min_price_sensitivity =
-      number(source, need(source, need(source, tones, "savings", "tones"), "min_price_sensitivity", "tones.savings"),
-             "tones.savings.min_price_sensitivity");
-  b.min_activity_ratio =
-      number(source, need(source, need(source, tones, "exclusive", "tones"), "min_activity_ratio", "tones.exclusive"),
-             "tones.exclusive.min_activity_ratio");
+  b.min_price_sensitivity = number(source,
+                                   need(source, need(source, tones, "savings", "tones"),
+                                        "min_price_sensitivity", "tones.savings"),
+                                   "tones.savings.min_price_sensitivity");
+  b.min_activity_ratio = number(source,
+                                need(source, need(source, tones, "exclusive", "tones"),
+                                     "min_activity_ratio", "tones.exclusive"),
+                                "tones.exclusive.min_activity_ratio");
   const YAML::Node offer = need(source, root, "offer_probability", "");
   for (int t = 0; t < kCopyToneCount; ++t) {
     const char* tone = copy_tone_name(static_cast<CopyTone>(t));
-    const double v = number(source, need(source, offer, tone, "offer_probability"), std::string("offer_probability.") + tone);
-    TAILOR_CHECK(v >= 0 && v <= 1, at(source, offer[tone]) << ": offer_probability." << tone << " must be in [0, 1]");
+    const double v = number(source, need(source, offer, tone, "offer_probability"),
+                            std::string("offer_probability.") + tone);
+    TAILOR_CHECK(v >= 0 && v <= 1, at(source, offer[tone])
+                                       << ": offer_probability." << tone << " must be in [0, 1]");
     b.offer_probability.push_back(v);
   }
   b.greeting = per_tone(source, need(source, root, "greeting", ""), "greeting");
@@ -125,13 +145,15 @@ CopyPhraseBank parse_copy_phrase_bank(const std::string& yaml_text, const std::s
   for (auto it = campaigns.begin(); it != campaigns.end(); ++it) {
     const std::string k = it->first.as<std::string>();
     TAILOR_CHECK(std::find(names.begin(), names.end(), k) != names.end(),
-                 at(source, it->first) << ": '" << k << "' is not a campaign of the synthetic shop");
+                 at(source, it->first)
+                     << ": '" << k << "' is not a campaign of the synthetic shop");
   }
   for (const std::string& name : names) {
     const YAML::Node c = need(source, campaigns, name, "campaigns");
     std::vector<std::vector<std::vector<std::string>>> parts;
     for (const std::string& part : copy_phrase_parts())
-      parts.push_back(per_tone(source, need(source, c, part, "campaigns." + name), "campaigns." + name + "." + part));
+      parts.push_back(per_tone(source, need(source, c, part, "campaigns." + name),
+                               "campaigns." + name + "." + part));
     for (auto it = c.begin(); it != c.end(); ++it) {
       const std::string k = it->first.as<std::string>();
       const auto& known = copy_phrase_parts();
@@ -145,7 +167,9 @@ CopyPhraseBank parse_copy_phrase_bank(const std::string& yaml_text, const std::s
 }
 
 CopyPhraseBank load_copy_phrase_bank(const std::string& path) {
-  if (path == "builtin") return parse_copy_phrase_bank(embedded_synth_copy_phrase_bank(), "builtin (configs/synth_copy.yaml)");
+  if (path == "builtin")
+    return parse_copy_phrase_bank(embedded_synth_copy_phrase_bank(),
+                                  "builtin (configs/synth_copy.yaml)");
   std::ifstream in(path);
   TAILOR_CHECK(in.good(), "cannot open phrase bank '" << path << "'");
   std::stringstream ss;
@@ -159,7 +183,8 @@ CopyTone copy_tone_of(const CopyPhraseBank& bank, double price_sensitivity, doub
   return CopyTone::kNeutral;
 }
 
-std::map<std::string, int64_t> generate_synth_copy(const SynthParams& p, const SynthCatalog& catalog,
+std::map<std::string, int64_t> generate_synth_copy(const SynthParams& p,
+                                                   const SynthCatalog& catalog,
                                                    const CopyPhraseBank& bank, Dataset& ds) {
   std::map<std::string, int64_t> counts;
   if (p.copy_documents <= 0) return counts;
@@ -167,8 +192,10 @@ std::map<std::string, int64_t> generate_synth_copy(const SynthParams& p, const S
   // Only customers the shop may e-mail (opted in, not unsubscribed, not suppressed) get copy.
   std::vector<int64_t> emailable;
   for (size_t i = 0; i < c.size(); ++i)
-    if (c.consent[i] && !c.unsubscribed[i] && !c.suppressed[i]) emailable.push_back(static_cast<int64_t>(i));
-  TAILOR_CHECK(!emailable.empty(), "synth: copy_documents > 0 but no customer may be e-mailed (consent_rate too low?)");
+    if (c.consent[i] && !c.unsubscribed[i] && !c.suppressed[i])
+      emailable.push_back(static_cast<int64_t>(i));
+  TAILOR_CHECK(!emailable.empty(),
+               "synth: copy_documents > 0 but no customer may be e-mailed (consent_rate too low?)");
   const int K = static_cast<int>(catalog.category_names.size());
   const auto& campaigns = synth_campaign_names();
   TextCorpusTable& k = ds.corpus;
@@ -179,13 +206,15 @@ std::map<std::string, int64_t> generate_synth_copy(const SynthParams& p, const S
 
   for (int64_t doc = 0; doc < p.copy_documents; ++doc) {
     SynthRng rng(p.seed, static_cast<uint64_t>(doc), SynthStream::kCopy);
-    const int64_t cust = emailable[static_cast<size_t>(rng.below(static_cast<int64_t>(emailable.size())))];
+    const int64_t cust =
+        emailable[static_cast<size_t>(rng.below(static_cast<int64_t>(emailable.size())))];
     const SynthLatentCustomer latent = synth_latent_customer(p, cust);
     // Campaign: uniform; birthday mail only to customers whose birthday is known.
     int campaign = static_cast<int>(rng.below(kSynthCampaignCount));
     while (campaign == kBirthday && c.birthday[static_cast<size_t>(cust)] == -1)  // -1 = unknown
       campaign = static_cast<int>(rng.below(kSynthCampaignCount));
-    const CopyTone tone = copy_tone_of(bank, latent.price_sensitivity, latent.activity / p.purchases_per_year);
+    const CopyTone tone =
+        copy_tone_of(bank, latent.price_sensitivity, latent.activity / p.purchases_per_year);
     const int t = static_cast<int>(tone);
     // Product: a category drawn from the customer's tastes, then a product by popularity.
     double total = 0;
@@ -217,7 +246,9 @@ std::map<std::string, int64_t> generate_synth_copy(const SynthParams& p, const S
     body += "\n\n";
     body += pick(bank.sign_off[static_cast<size_t>(t)], rng);
     const double s = rng.uniform();
-    const uint8_t split = static_cast<uint8_t>(s < 0.8 ? CorpusSplit::kTrain : s < 0.9 ? CorpusSplit::kDev : CorpusSplit::kTest);
+    const uint8_t split = static_cast<uint8_t>(s < 0.8   ? CorpusSplit::kTrain
+                                               : s < 0.9 ? CorpusSplit::kDev
+                                                         : CorpusSplit::kTest);
 
     for (int row = 0; row < 2; ++row) {
       k.document.push_back(next_id + doc);

@@ -25,9 +25,9 @@ const char* copy_tone_name(CopyTone t);
 struct CopyPhraseBank {
   double min_price_sensitivity = 1.0;  ///< savings tone at or above this price_sensitivity
   double min_activity_ratio = 1e9;     ///< exclusive tone at or above activity / purchases_per_year
-  std::vector<double> offer_probability;                ///< per tone
-  std::vector<std::vector<std::string>> greeting;       ///< [tone][i]
-  std::vector<std::vector<std::string>> sign_off;       ///< [tone][i]
+  std::vector<double> offer_probability;           ///< per tone
+  std::vector<std::vector<std::string>> greeting;  ///< [tone][i]
+  std::vector<std::vector<std::string>> sign_off;  ///< [tone][i]
   /// [campaign (SynthCampaign order)][part][tone][i]; parts: subject, opening, product, offer,
   /// call_to_action.
   std::vector<std::vector<std::vector<std::vector<std::string>>>> campaigns;
@@ -50,7 +50,8 @@ CopyTone copy_tone_of(const CopyPhraseBank& bank, double price_sensitivity, doub
 /// (its customers, products and campaigns as generate_synthetic_shop made them). Document i
 /// depends only on (p.seed, i) and the shop; rows are in document order. Returns the counts per
 /// campaign and tone (for the metadata).
-std::map<std::string, int64_t> generate_synth_copy(const SynthParams& p, const SynthCatalog& catalog,
+std::map<std::string, int64_t> generate_synth_copy(const SynthParams& p,
+                                                   const SynthCatalog& catalog,
                                                    const CopyPhraseBank& bank, Dataset& ds);
 
 }  // namespace tailor

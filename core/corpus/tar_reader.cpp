@@ -19,7 +19,7 @@ std::string field_string(const char* p, size_t n) {
 /// Parses an octal (NUL/space padded) or GNU base-256 numeric field. False if malformed.
 bool parse_numeric(const char* p, size_t n, uint64_t* out) {
   const auto* u = reinterpret_cast<const unsigned char*>(p);
-  if (u[0] & 0x80) {  // base-256: big-endian binary in the remaining bits
+  if (u[0] & 0x80) {                // base-256: big-endian binary in the remaining bits
     if (u[0] & 0x40) return false;  // negative
     uint64_t v = u[0] & 0x3F;
     for (size_t i = 1; i < n; ++i) {
@@ -60,9 +60,11 @@ void parse_pax(const std::string& data, const std::string& where, std::string* p
     TAILOR_CHECK(sp != std::string::npos, where << ": pax record without a length at byte " << pos);
     uint64_t len = 0;
     for (size_t i = pos; i < sp; ++i) {
-      TAILOR_CHECK(data[i] >= '0' && data[i] <= '9', where << ": pax record length is not a number");
+      TAILOR_CHECK(data[i] >= '0' && data[i] <= '9',
+                   where << ": pax record length is not a number");
       len = len * 10 + static_cast<uint64_t>(data[i] - '0');
-      TAILOR_CHECK(len <= data.size(), where << ": pax record length " << len << " exceeds the header");
+      TAILOR_CHECK(len <= data.size(),
+                   where << ": pax record length " << len << " exceeds the header");
     }
     TAILOR_CHECK(len > sp - pos + 1 && pos + len <= data.size() && data[pos + len - 1] == '\n',
                  where << ": malformed pax record at byte " << pos);
@@ -116,10 +118,9 @@ void TarReader::read_block(char* block, const std::string& what, bool allow_eof,
 }
 
 void TarReader::read_content(uint64_t size, const std::string& member, std::string* out) {
-  TAILOR_CHECK(size <= max_member_bytes_, "tar archive '" << path_ << "': member '" << member
-                                                          << "' claims " << size
-                                                          << " bytes, more than the limit of "
-                                                          << max_member_bytes_);
+  TAILOR_CHECK(size <= max_member_bytes_,
+               "tar archive '" << path_ << "': member '" << member << "' claims " << size
+                               << " bytes, more than the limit of " << max_member_bytes_);
   const uint64_t at = offset_;
   out->resize(size);
   const size_t got = size ? read_fully(&(*out)[0], size) : 0;
@@ -135,8 +136,8 @@ void TarReader::skip_padding(uint64_t size, const std::string& member) {
   char buf[kBlock];
   const uint64_t at = offset_;
   const size_t got = read_fully(buf, pad);
-  TAILOR_CHECK(got == pad, "tar archive '" << path_ << "' is truncated: padding of member '" << member
-                                           << "' at byte " << at << " is cut short");
+  TAILOR_CHECK(got == pad, "tar archive '" << path_ << "' is truncated: padding of member '"
+                                           << member << "' at byte " << at << " is cut short");
 }
 
 bool TarReader::next(TarMember& member) {
@@ -162,9 +163,11 @@ bool TarReader::next(TarMember& member) {
       return false;
     }
     const std::string raw_name = field_string(h, 100);
-    const std::string shown = !pax_path.empty() ? pax_path : !long_name.empty() ? long_name : raw_name;
-    const std::string where = "tar archive '" + path_ + "': member '" + shown + "' (header at byte " +
-                              std::to_string(header_at) + ")";
+    const std::string shown = !pax_path.empty()    ? pax_path
+                              : !long_name.empty() ? long_name
+                                                   : raw_name;
+    const std::string where = "tar archive '" + path_ + "': member '" + shown +
+                              "' (header at byte " + std::to_string(header_at) + ")";
     // Checksum: the header's bytes summed with the checksum field counted as spaces. Old
     // writers summed signed chars, so both sums are accepted.
     uint64_t stored = 0;
@@ -221,8 +224,8 @@ bool TarReader::next(TarMember& member) {
     const bool regular = type == '0' || type == '\0' || type == '7';
     // Links, devices, directories and FIFOs carry no data; anything else (GNU dumpdir,
     // multi-volume, sparse ...) is skipped with its data.
-    const bool no_data = type == '1' || type == '2' || type == '3' || type == '4' || type == '5' ||
-                         type == '6';
+    const bool no_data =
+        type == '1' || type == '2' || type == '3' || type == '4' || type == '5' || type == '6';
     if (!regular) {
       ++skipped_;
       if (!no_data) {

@@ -11,10 +11,10 @@ namespace tailor {
 
 /// One regular file of the archive with its whole content.
 struct TarMember {
-  std::string name;      ///< path inside the archive (long names from GNU 'L' or pax 'path')
-  uint64_t size = 0;     ///< bytes of content
-  int64_t mtime = 0;     ///< modification time (Unix seconds)
-  std::string content;   ///< the file's bytes
+  std::string name;            ///< path inside the archive (long names from GNU 'L' or pax 'path')
+  uint64_t size = 0;           ///< bytes of content
+  int64_t mtime = 0;           ///< modification time (Unix seconds)
+  std::string content;         ///< the file's bytes
   uint64_t header_offset = 0;  ///< byte offset of the member's header in the (decompressed) tar
 };
 

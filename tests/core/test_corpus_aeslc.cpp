@@ -11,8 +11,8 @@
 namespace tailor {
 namespace {
 
-using corpus_test::TempDir;
 using corpus_test::sh;
+using corpus_test::TempDir;
 
 std::string fixture_tar(const TempDir& t) {
   const std::string tar = t / "aeslc_fixture.tar.xz";
@@ -31,9 +31,10 @@ std::vector<std::string> texts_of(const CorpusImportResult& r, TextField f, int 
 TEST(CorpusAeslc, ParsesBodySubjectAndAnnotations) {
   CorpusDocument doc;
   std::string reason, detail;
-  ASSERT_TRUE(parse_aeslc_file("Body line one\n@ not a tag\n\n@subject\nThe  subject\n\n@ann0\nfirst\n\n"
-                               "@ann1\nsecond\n\n@ann2\nthird",
-                               &doc, &reason, &detail));
+  ASSERT_TRUE(
+      parse_aeslc_file("Body line one\n@ not a tag\n\n@subject\nThe  subject\n\n@ann0\nfirst\n\n"
+                       "@ann1\nsecond\n\n@ann2\nthird",
+                       &doc, &reason, &detail));
   ASSERT_EQ(doc.texts.size(), 5u);
   EXPECT_EQ(doc.texts[0].field, TextField::kBody);
   EXPECT_EQ(doc.texts[0].text, "Body line one\n@ not a tag\n");
@@ -69,12 +70,14 @@ TEST(CorpusAeslc, ImportsTheFixtureTreeWithItsSplitAndRejects) {
   std::vector<std::string> train = texts_of(r, TextField::kSubject, 0);
   std::sort(train.begin(), train.end());
   EXPECT_EQ(train, (std::vector<std::string>{"Gas contract", "Q3 numbers attached"}));
-  EXPECT_EQ(texts_of(r, TextField::kSubject, 2), (std::vector<std::string>{"Budget: $1.2M (+15%)"}));
+  EXPECT_EQ(texts_of(r, TextField::kSubject, 2),
+            (std::vector<std::string>{"Budget: $1.2M (+15%)"}));
   std::vector<std::string> refs = texts_of(r, TextField::kReferenceSubject);
   std::sort(refs.begin(), refs.end());
   EXPECT_EQ(refs.size(), 6u);
-  EXPECT_EQ(refs, (std::vector<std::string>{"2002 budget", "Room moved", "budget attached", "budget review",
-                                            "meeting room change", "new room for meeting"}));
+  EXPECT_EQ(refs, (std::vector<std::string>{"2002 budget", "Room moved", "budget attached",
+                                            "budget review", "meeting room change",
+                                            "new room for meeting"}));
   // Bodies keep their paragraph break; a line starting with '@' stays in the body.
   bool saw_at = false, saw_paragraph = false;
   for (const std::string& b : texts_of(r, TextField::kBody)) {
@@ -123,12 +126,14 @@ TEST(CorpusAeslc, SlotsOnReplacesPricesAndPercentages) {
 
 TEST(CorpusAeslcRealData, FileCountsPerSplit) {
   const std::string path = corpus_test::shared_data("aeslc/AESLC.tar.xz");
-  if (path.empty()) GTEST_SKIP() << "$TAILOR_SHARED_DATA/aeslc/AESLC.tar.xz is absent (set TAILOR_SHARED_DATA)";
+  if (path.empty())
+    GTEST_SKIP() << "$TAILOR_SHARED_DATA/aeslc/AESLC.tar.xz is absent (set TAILOR_SHARED_DATA)";
   const auto t0 = std::chrono::steady_clock::now();
   const CorpusImportResult r = import_aeslc(path, CorpusCleanParams());
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::fputs(r.report.to_table().c_str(), stdout);
-  std::printf("[ aeslc    ] %lld files in %.2f s\n", static_cast<long long>(r.report.documents_read), secs);
+  std::printf("[ aeslc    ] %lld files in %.2f s\n",
+              static_cast<long long>(r.report.documents_read), secs);
   const CorpusReport& rep = r.report;
   EXPECT_EQ(rep.documents_read, 14436 + 1960 + 1906);
   EXPECT_EQ(rep.documents_read, rep.documents_kept + rep.documents_rejected_total());
@@ -147,7 +152,8 @@ TEST(CorpusAeslcRealData, FileCountsPerSplit) {
   int64_t refs = 0;
   for (size_t i = 0; i < r.rows.size(); ++i)
     refs += r.rows.field[i] == static_cast<uint8_t>(TextField::kReferenceSubject);
-  for (const CorpusReject& x : r.rejects) refs += x.scope == "row" && x.field == "reference_subject";
+  for (const CorpusReject& x : r.rejects)
+    refs += x.scope == "row" && x.field == "reference_subject";
   EXPECT_EQ(refs, 3 * (rep.documents_by_split.at("dev") + rep.documents_by_split.at("test")));
 }
 

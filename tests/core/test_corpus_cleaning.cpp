@@ -1,7 +1,6 @@
 // The cleaning shared by every corpus source: whitespace, slot rules, blocklist, length limits,
 // dedupe (also against a dataset appended to), seeded splits and the report's accounting.
 #include <gtest/gtest.h>
-
 #include <yaml-cpp/yaml.h>
 
 #include "core/config/param_set.h"
@@ -21,8 +20,13 @@ std::string slotted(std::string s) {
 }
 
 TEST(CorpusCleaning, WhitespaceRules) {
-  EXPECT_EQ(normalize_line("  Big\t\tsale \xC2\xA0 today\r\nonly \xE2\x80\x8B!  "), "Big sale today only !");
-  EXPECT_EQ(normalize_line("a\x01" "b\x7F" "c\xC2\xAD" "d"), "abcd");  // controls, DEL, soft hyphen dropped
+  EXPECT_EQ(normalize_line("  Big\t\tsale \xC2\xA0 today\r\nonly \xE2\x80\x8B!  "),
+            "Big sale today only !");
+  EXPECT_EQ(normalize_line("a\x01"
+                           "b\x7F"
+                           "c\xC2\xAD"
+                           "d"),
+            "abcd");  // controls, DEL, soft hyphen dropped
   EXPECT_EQ(normalize_block("\n\n  Hello   there  \r\n\r\n\r\n\n  second\tpara \nline\n\n"),
             "Hello there\n\nsecond para\nline");
   EXPECT_EQ(utf8_length("caf\xC3\xA9 \xE2\x82\xAC"), 6u);
@@ -30,9 +34,14 @@ TEST(CorpusCleaning, WhitespaceRules) {
 
 TEST(CorpusCleaning, PriceSlots) {
   EXPECT_EQ(slotted("Only $19.99 today"), "Only {price} today");
-  EXPECT_EQ(slotted("from \xE2\x82\xAC" "5 or 5\xE2\x82\xAC or \xC2\xA3" "10"), "from {price} or {price} or {price}");
-  EXPECT_EQ(slotted("19.99 USD, USD 20, 10 dollars, 3 euros"), "{price}, {price}, {price}, {price}");
-  EXPECT_EQ(slotted("$1,299.00 and $ 5 and US$30 and $19.99 USD"), "{price} and {price} and {price} and {price}");
+  EXPECT_EQ(slotted("from \xE2\x82\xAC"
+                    "5 or 5\xE2\x82\xAC or \xC2\xA3"
+                    "10"),
+            "from {price} or {price} or {price}");
+  EXPECT_EQ(slotted("19.99 USD, USD 20, 10 dollars, 3 euros"),
+            "{price}, {price}, {price}, {price}");
+  EXPECT_EQ(slotted("$1,299.00 and $ 5 and US$30 and $19.99 USD"),
+            "{price} and {price} and {price} and {price}");
   EXPECT_EQ(slotted("$5-$10 range, $1.2M deal"), "{price}-{price} range, {price} deal");
   EXPECT_EQ(slotted("1.299,50 EUR"), "{price}");
   // Not prices: plain numbers, numbers in words, versions, a sign without a number.
@@ -54,11 +63,13 @@ TEST(CorpusCleaning, BracesBecomeParenthesesSoOnlySlotsRemain) {
   EXPECT_TRUE(only_known_slots(s));
   EXPECT_FALSE(only_known_slots("hello {name}"));
   EXPECT_FALSE(only_known_slots("hello {price"));
-  EXPECT_EQ(slots_in("{first_name}, {price} {x y}"), (std::vector<std::string>{"first_name", "price"}));
+  EXPECT_EQ(slots_in("{first_name}, {price} {x y}"),
+            (std::vector<std::string>{"first_name", "price"}));
 }
 
 TEST(CorpusCleaning, BlocklistMatchesWholeWordsAndPhrases) {
-  const Blocklist b = Blocklist::parse("# comment\nporn\nget rich quick  # trailing comment\nyou ve won\n\n", "test");
+  const Blocklist b = Blocklist::parse(
+      "# comment\nporn\nget rich quick  # trailing comment\nyou ve won\n\n", "test");
   EXPECT_EQ(b.size(), 3u);
   EXPECT_NE(b.first_match("Free PORN!"), nullptr);
   EXPECT_EQ(b.first_match("pornography and porno"), nullptr);  // whole words only
@@ -73,7 +84,8 @@ TEST(CorpusCleaning, BlocklistMatchesWholeWordsAndPhrases) {
   EXPECT_GT(shipped.size(), 50u);
   EXPECT_NE(shipped.first_match("cheap VIAGRA here"), nullptr);
   EXPECT_EQ(shipped.first_match("Nude lipstick and a sexy summer dress"), nullptr);
-  const Blocklist file = Blocklist::load(std::string(TAILOR_SOURCE_DIR) + "/configs/copy_blocklist.txt");
+  const Blocklist file =
+      Blocklist::load(std::string(TAILOR_SOURCE_DIR) + "/configs/copy_blocklist.txt");
   EXPECT_EQ(file.terms(), shipped.terms());
   EXPECT_EQ(Blocklist::load("").size(), 0u);
 }
@@ -95,8 +107,8 @@ TEST(CorpusCleaning, LengthLimitsRemoveRowsAndEmptyDocumentsAreRejected) {
   CorpusBuilder b(p, "csv", "in");
   EXPECT_TRUE(b.add(doc("a", "short one", "a fine body")));
   EXPECT_TRUE(b.add(doc("b", "a subject that is too long", "another body")));  // subject removed
-  EXPECT_FALSE(b.add(doc("c", "", "tiny")));                                    // body too short
-  EXPECT_FALSE(b.add(doc("d", "", "   \n\t ")));                                // empty after cleaning
+  EXPECT_FALSE(b.add(doc("c", "", "tiny")));                                   // body too short
+  EXPECT_FALSE(b.add(doc("d", "", "   \n\t ")));  // empty after cleaning
   CorpusDocument bad = doc("e", "", "x");
   bad.texts[0].text = "broken \xFF utf-8";
   EXPECT_FALSE(b.add(bad));
@@ -129,7 +141,8 @@ TEST(CorpusCleaning, DedupeWithinAnImportAndAgainstTheDataset) {
   EXPECT_FALSE(again.add(doc("x", "Hello", "Other body")));
   EXPECT_TRUE(again.add(doc("y", "New", "Body")));
   const CorpusImportResult second = again.finish();
-  EXPECT_NE(second.rejects[0].detail.find("already in the dataset"), std::string::npos) << second.rejects[0].detail;
+  EXPECT_NE(second.rejects[0].detail.find("already in the dataset"), std::string::npos)
+      << second.rejects[0].detail;
   ASSERT_EQ(second.rows.size(), 2u);
   EXPECT_EQ(second.rows.document[0], 2);
 
@@ -173,7 +186,8 @@ TEST(CorpusCleaning, SeededSplitDependsOnSeedSourceAndMemberOnly) {
   CorpusCleanParams q = p;
   q.seed = 7;
   for (int i = 0; i < 1000; ++i)
-    changed += seeded_corpus_split(p, "s", "m" + std::to_string(i)) != seeded_corpus_split(q, "s", "m" + std::to_string(i));
+    changed += seeded_corpus_split(p, "s", "m" + std::to_string(i)) !=
+               seeded_corpus_split(q, "s", "m" + std::to_string(i));
   EXPECT_GT(changed, 100);
 }
 
@@ -187,7 +201,8 @@ TEST(CorpusCleaning, ConfigFileHoldsEveryDefault) {
   add_corpus_clean_params(b, from_file);
   app_b.parse(std::vector<std::string>{});
   b.apply_yaml(root, path);
-  ASSERT_EQ(root["corpus"].size(), a.to_yaml().size()) << "configs/corpus.yaml must list every parameter";
+  ASSERT_EQ(root["corpus"].size(), a.to_yaml().size())
+      << "configs/corpus.yaml must list every parameter";
   EXPECT_EQ(corpus_clean_params_yaml(from_file), corpus_clean_params_yaml(defaults));
 }
 

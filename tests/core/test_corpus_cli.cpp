@@ -35,16 +35,19 @@ class ImportCorpusCli : public ::testing::Test {
 };
 
 TEST_F(ImportCorpusCli, AppendsToASyntheticShopKeepingEverythingElse) {
-  CliRun r = run("synth --customers 300 --products 40 --days 30 --copy-documents 50 --output " + t_ / "shop.h5");
+  CliRun r = run("synth --customers 300 --products 40 --days 30 --copy-documents 50 --output " +
+                 t_ / "shop.h5");
   ASSERT_EQ(r.code, 0) << r.out;
   const Dataset shop = read_dataset(t_ / "shop.h5");
   ASSERT_EQ(shop.corpus.size(), 100u);
 
   r = run("import-corpus --config " + src_ + "/configs/corpus.yaml --format csv --mapping " + src_ +
-          "/configs/import/corpus_csv.yaml --input " + corpus_test::fixtures() + "/my_shop_copy.csv --append-to " +
-          t_ / "shop.h5" + " --output " + t_ / "shop.h5" + " --rejects " + t_ / "rej.csv");
+          "/configs/import/corpus_csv.yaml --input " + corpus_test::fixtures() +
+          "/my_shop_copy.csv --append-to " + t_ / "shop.h5" + " --output " + t_ / "shop.h5" +
+          " --rejects " + t_ / "rej.csv");
   ASSERT_EQ(r.code, 0) << r.out;
-  EXPECT_NE(r.out.find("documents kept                              5"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("documents kept                              5"), std::string::npos)
+      << r.out;
   const Dataset ds = read_dataset(t_ / "shop.h5");
   EXPECT_EQ(ds.customers.size(), shop.customers.size());
   EXPECT_EQ(ds.transactions.size(), shop.transactions.size());
@@ -59,8 +62,8 @@ TEST_F(ImportCorpusCli, AppendsToASyntheticShopKeepingEverythingElse) {
   EXPECT_NE(rejects.find("my_shop,e7,"), std::string::npos) << rejects;
 
   // A second source into the same file: reports accumulate in the metadata.
-  r = run("import-corpus --format fashion --input " + corpus_test::fixtures() + "/styles_sample.csv --append-to " +
-          t_ / "shop.h5" + " --output " + t_ / "both.h5");
+  r = run("import-corpus --format fashion --input " + corpus_test::fixtures() +
+          "/styles_sample.csv --append-to " + t_ / "shop.h5" + " --output " + t_ / "both.h5");
   ASSERT_EQ(r.code, 0) << r.out;
   const Dataset both = read_dataset(t_ / "both.h5");
   EXPECT_EQ(both.corpus.size(), 114u);
@@ -76,22 +79,24 @@ TEST_F(ImportCorpusCli, AppendsToASyntheticShopKeepingEverythingElse) {
 TEST_F(ImportCorpusCli, HelpShowsDefaultsAndErrorsAreClear) {
   CliRun r = run("import-corpus --help");
   ASSERT_EQ(r.code, 0) << r.out;
-  for (const char* s : {"--body-max-chars", "20000", "--blocklist", "builtin", "--append-to", "--slots", "auto"})
+  for (const char* s :
+       {"--body-max-chars", "20000", "--blocklist", "builtin", "--append-to", "--slots", "auto"})
     EXPECT_NE(r.out.find(s), std::string::npos) << s << "\n" << r.out;
   r = run("import-corpus --format pdf --input x --output " + t_ / "o.h5");
   EXPECT_NE(r.code, 0);
   EXPECT_NE(r.out.find("unknown corpus format 'pdf'"), std::string::npos) << r.out;
-  r = run("import-corpus --format csv --input " + corpus_test::fixtures() + "/my_shop_copy.csv --output " + t_ / "o.h5");
+  r = run("import-corpus --format csv --input " + corpus_test::fixtures() +
+          "/my_shop_copy.csv --output " + t_ / "o.h5");
   EXPECT_NE(r.code, 0);
   EXPECT_NE(r.out.find("needs --mapping"), std::string::npos) << r.out;
   // A file of the wrong kind keeps nothing: no dataset is written, the rejects say why.
-  r = run("import-corpus --format fashion --input " + corpus_test::fixtures() + "/my_shop_copy.csv --output " +
-          t_ / "o.h5");
+  r = run("import-corpus --format fashion --input " + corpus_test::fixtures() +
+          "/my_shop_copy.csv --output " + t_ / "o.h5");
   EXPECT_NE(r.code, 0);
   EXPECT_NE(r.out.find("column 'id' required by the fashion importer"), std::string::npos) << r.out;
   EXPECT_FALSE(::access((t_ / "o.h5").c_str(), F_OK) == 0);
-  r = run("import-corpus --format aeslc --input " + corpus_test::fixtures() + "/styles_sample.csv --output " +
-          t_ / "o.h5");
+  r = run("import-corpus --format aeslc --input " + corpus_test::fixtures() +
+          "/styles_sample.csv --output " + t_ / "o.h5");
   EXPECT_NE(r.code, 0);
   EXPECT_NE(r.out.find("styles_sample.csv"), std::string::npos) << r.out;
   EXPECT_FALSE(::access((t_ / "o.h5").c_str(), F_OK) == 0);

@@ -13,25 +13,27 @@
 namespace tailor {
 namespace {
 
-using corpus_test::TempDir;
 using corpus_test::error_of;
 using corpus_test::fixtures;
 using corpus_test::sh;
+using corpus_test::TempDir;
 
 /// Texts of field `f` by member.
-std::map<std::string, std::string> by_member(const CorpusImportResult& r, const std::vector<std::string>& members,
-                                             TextField f) {
+std::map<std::string, std::string> by_member(const CorpusImportResult& r,
+                                             const std::vector<std::string>& members, TextField f) {
   std::map<std::string, std::string> out;
   std::map<int64_t, std::string> doc_member;
   size_t next = 0;
   for (size_t i = 0; i < r.rows.size(); ++i) {
     if (!doc_member.count(r.rows.document[i])) doc_member[r.rows.document[i]] = members[next++];
-    if (r.rows.field[i] == static_cast<uint8_t>(f)) out[doc_member[r.rows.document[i]]] = r.rows.text[i];
+    if (r.rows.field[i] == static_cast<uint8_t>(f))
+      out[doc_member[r.rows.document[i]]] = r.rows.text[i];
   }
   return out;
 }
 
-std::map<std::string, std::string> reject_reasons(const CorpusImportResult& r, const std::string& scope) {
+std::map<std::string, std::string> reject_reasons(const CorpusImportResult& r,
+                                                  const std::string& scope) {
   std::map<std::string, std::string> out;
   for (const CorpusReject& x : r.rejects)
     if (x.scope == scope) out[x.member + (scope == "row" ? ":" + x.field : "")] = x.reason;
@@ -82,7 +84,8 @@ TEST(CorpusSpamAssassin, FixtureTreeAccounting) {
 }
 
 TEST(CorpusFashion, SampleWithDuplicatesAndBadRows) {
-  const CorpusImportResult r = import_fashion(fixtures() + "/styles_sample.csv", CorpusCleanParams());
+  const CorpusImportResult r =
+      import_fashion(fixtures() + "/styles_sample.csv", CorpusCleanParams());
   const CorpusReport& rep = r.report;
   EXPECT_EQ(rep.documents_read, 7);
   EXPECT_EQ(rep.documents_kept, 4);
@@ -96,7 +99,8 @@ TEST(CorpusFashion, SampleWithDuplicatesAndBadRows) {
   EXPECT_EQ(r.rows.source[2], "fashion/Women");
   EXPECT_EQ(r.rows.text[3], "Lakme Nude Lipstick Pack of 2 100% Matte");  // no slots for fashion
   EXPECT_EQ(r.rows.category[3], "Personal Care/Lips/Lipstick");
-  for (size_t i = 0; i < r.rows.size(); ++i) EXPECT_EQ(r.rows.field[i], static_cast<uint8_t>(TextField::kProductName));
+  for (size_t i = 0; i < r.rows.size(); ++i)
+    EXPECT_EQ(r.rows.field[i], static_cast<uint8_t>(TextField::kProductName));
   // Rejects carry the CSV line.
   for (const CorpusReject& x : r.rejects) {
     if (x.member == "53759") {
@@ -106,10 +110,12 @@ TEST(CorpusFashion, SampleWithDuplicatesAndBadRows) {
 }
 
 TEST(CorpusCsv, ShippedMappingOnTheFixture) {
-  const CorpusMapping m = load_corpus_mapping(std::string(TAILOR_SOURCE_DIR) + "/configs/import/corpus_csv.yaml");
+  const CorpusMapping m =
+      load_corpus_mapping(std::string(TAILOR_SOURCE_DIR) + "/configs/import/corpus_csv.yaml");
   EXPECT_EQ(m.source, "my_shop");
   EXPECT_EQ(m.merge_tags.size(), 4u);
-  const CorpusImportResult r = import_corpus_csv(fixtures() + "/my_shop_copy.csv", m, CorpusCleanParams());
+  const CorpusImportResult r =
+      import_corpus_csv(fixtures() + "/my_shop_copy.csv", m, CorpusCleanParams());
   const CorpusReport& rep = r.report;
   EXPECT_EQ(rep.documents_read, 12);
   EXPECT_EQ(rep.documents_kept, 5);
@@ -125,7 +131,8 @@ TEST(CorpusCsv, ShippedMappingOnTheFixture) {
   const auto subj = by_member(r, kept, TextField::kSubject);
   const auto body = by_member(r, kept, TextField::kBody);
   EXPECT_EQ(subj.at("e1"), "Welcome to {shop}, {first_name}!");
-  EXPECT_EQ(body.at("e1"), "Hi {first_name},\n\nthanks for joining. Here is {discount} off your first order.");
+  EXPECT_EQ(body.at("e1"),
+            "Hi {first_name},\n\nthanks for joining. Here is {discount} off your first order.");
   EXPECT_EQ(body.at("e2"), "Your {product} is still waiting: only {price} today.");
   EXPECT_EQ(subj.at("e3"), "Summer sale: up to {discount} off");
   EXPECT_EQ(body.at("e3"), "Everything (must) go. Prices from {price}.");
@@ -144,27 +151,37 @@ TEST(CorpusCsv, ShippedMappingOnTheFixture) {
 }
 
 TEST(CorpusCsv, MappingErrorsNameFileAndLine) {
-  std::string msg = error_of([] { parse_corpus_mapping("corpus:\n  campaign: {column: c}\n", "'m.yaml'"); });
+  std::string msg =
+      error_of([] { parse_corpus_mapping("corpus:\n  campaign: {column: c}\n", "'m.yaml'"); });
   EXPECT_NE(msg.find("needs a 'subject' or a 'body'"), std::string::npos) << msg;
   msg = error_of([] { parse_corpus_mapping("corpus:\n  subject: s\n  bodyy: b\n", "'m.yaml'"); });
   EXPECT_NE(msg.find("'m.yaml' line 3"), std::string::npos) << msg;
   EXPECT_NE(msg.find("corpus.bodyy"), std::string::npos) << msg;
-  msg = error_of([] { parse_corpus_mapping("corpus:\n  subject: s\n  merge_tags: {\"[name]\": firstname}\n", "'m.yaml'"); });
+  msg = error_of([] {
+    parse_corpus_mapping("corpus:\n  subject: s\n  merge_tags: {\"[name]\": firstname}\n",
+                         "'m.yaml'");
+  });
   EXPECT_NE(msg.find("not a slot"), std::string::npos) << msg;
   msg = error_of([] { parse_corpus_mapping("corpus:\n  subject: s\n  opens: o\n", "'m.yaml'"); });
   EXPECT_NE(msg.find("need a 'sends' count"), std::string::npos) << msg;
-  msg = error_of([] { parse_corpus_mapping("corpus:\n  subject: s\n  open_rate: {column: o, type: string}\n", "'m.yaml'"); });
+  msg = error_of([] {
+    parse_corpus_mapping("corpus:\n  subject: s\n  open_rate: {column: o, type: string}\n",
+                         "'m.yaml'");
+  });
   EXPECT_NE(msg.find("cannot be converted"), std::string::npos) << msg;
   // A mapped column missing from the CSV header names the file and the column.
   const CorpusMapping m = parse_corpus_mapping("corpus:\n  subject: headline\n", "'m.yaml'");
-  msg = error_of([&] { import_corpus_csv(fixtures() + "/my_shop_copy.csv", m, CorpusCleanParams()); });
+  msg = error_of(
+      [&] { import_corpus_csv(fixtures() + "/my_shop_copy.csv", m, CorpusCleanParams()); });
   EXPECT_NE(msg.find("headline"), std::string::npos) << msg;
   EXPECT_NE(msg.find("my_shop_copy.csv"), std::string::npos) << msg;
 }
 
 TEST(CorpusFashionRealData, EveryRowAccountedFor) {
   const std::string path = corpus_test::shared_data("fashion_products/styles.csv.xz");
-  if (path.empty()) GTEST_SKIP() << "$TAILOR_SHARED_DATA/fashion_products/styles.csv.xz is absent (set TAILOR_SHARED_DATA)";
+  if (path.empty())
+    GTEST_SKIP()
+        << "$TAILOR_SHARED_DATA/fashion_products/styles.csv.xz is absent (set TAILOR_SHARED_DATA)";
   const CorpusImportResult r = import_fashion(path, CorpusCleanParams());
   std::fputs(r.report.to_table().c_str(), stdout);
   EXPECT_EQ(r.report.documents_read, 44446);

@@ -13,8 +13,10 @@ namespace {
 std::string crlf(std::string s) {
   std::string out;
   for (char c : s) {
-    if (c == '\n') out += "\r\n";
-    else out.push_back(c);
+    if (c == '\n')
+      out += "\r\n";
+    else
+      out.push_back(c);
   }
   return out;
 }
@@ -22,8 +24,9 @@ std::string crlf(std::string s) {
 TEST(CorpusMime, HeadersAreUnfoldedAndCaseInsensitive) {
   std::vector<MailHeader> h;
   int malformed = 0;
-  const std::string msg = "From someone@example.com Mon Jan  1 00:00:00 2002\nSUBJECT: a long\n  folded\n\tsubject\n"
-                          "no colon here\nX-Empty:\n\nbody\n";
+  const std::string msg =
+      "From someone@example.com Mon Jan  1 00:00:00 2002\nSUBJECT: a long\n  folded\n\tsubject\n"
+      "no colon here\nX-Empty:\n\nbody\n";
   const size_t at = parse_mail_headers(msg, &h, &malformed);
   ASSERT_EQ(h.size(), 2u);
   EXPECT_EQ(h[0].name, "subject");
@@ -34,7 +37,8 @@ TEST(CorpusMime, HeadersAreUnfoldedAndCaseInsensitive) {
 }
 
 TEST(CorpusMime, QuotedPrintableSoftBreaksAndBytes) {
-  EXPECT_EQ(decode_quoted_printable("caf=E9 au lait=\nsoft=  \r\nbreak =3D ok"), "caf\xE9 au laitsoftbreak = ok");
+  EXPECT_EQ(decode_quoted_printable("caf=E9 au lait=\nsoft=  \r\nbreak =3D ok"),
+            "caf\xE9 au laitsoftbreak = ok");
   EXPECT_EQ(decode_quoted_printable("50=% off =ZZ"), "50=% off =ZZ");  // malformed '=' stays
   EXPECT_EQ(decode_quoted_printable("a_b=5Fc", true), "a b_c");
 }
@@ -80,9 +84,11 @@ TEST(CorpusMime, CharsetsToUtf8) {
 
 TEST(CorpusMime, Rfc2047Subjects) {
   std::string out, reason, detail;
-  ASSERT_TRUE(decode_header_value("=?iso-8859-1?q?Caf=E9_cr=E8me?= =?UTF-8?B?4oKs?= 5", "", &out, &reason, &detail));
+  ASSERT_TRUE(decode_header_value("=?iso-8859-1?q?Caf=E9_cr=E8me?= =?UTF-8?B?4oKs?= 5", "", &out,
+                                  &reason, &detail));
   EXPECT_EQ(out, "Caf\xC3\xA9 cr\xC3\xA8me\xE2\x82\xAC 5");  // space between encoded words dropped
-  ASSERT_TRUE(decode_header_value("Re: =?windows-1252?Q?=93Hi=94?= there", "", &out, &reason, &detail));
+  ASSERT_TRUE(
+      decode_header_value("Re: =?windows-1252?Q?=93Hi=94?= there", "", &out, &reason, &detail));
   EXPECT_EQ(out, "Re: \xE2\x80\x9CHi\xE2\x80\x9D there");
   ASSERT_TRUE(decode_header_value("=?broken?x", "", &out, &reason, &detail));
   EXPECT_EQ(out, "=?broken?x");  // malformed: as written
@@ -93,7 +99,8 @@ TEST(CorpusMime, Rfc2047Subjects) {
 }
 
 TEST(CorpusMime, ContentTypeParameters) {
-  const ContentType ct = parse_content_type("Multipart/Alternative;\n boundary=\"==b 1==\"; CHARSET=UTF-8 ");
+  const ContentType ct =
+      parse_content_type("Multipart/Alternative;\n boundary=\"==b 1==\"; CHARSET=UTF-8 ");
   EXPECT_EQ(ct.full(), "multipart/alternative");
   EXPECT_EQ(ct.params.at("boundary"), "==b 1==");
   EXPECT_EQ(ct.params.at("charset"), "UTF-8");
@@ -105,16 +112,21 @@ TEST(CorpusMime, HtmlToText) {
   const std::string html =
       "<html><head><title>T</title><style>p{color:red}</style><script>var x='<p>';</script></head>"
       "<body><!-- hidden --><p>Caf&eacute; &amp; more&nbsp;here</p><div>Line&#160;one<br>Line two"
-      "</div><table><tr><td>a</td><td>b</td></tr></table>&euro;5 &#x41;&#66; &bogus; 3 < 4</body></html>";
+      "</div><table><tr><td>a</td><td>b</td></tr></table>&euro;5 &#x41;&#66; &bogus; 3 < "
+      "4</body></html>";
   const std::string text = normalize_block(html_to_text(html));
-  EXPECT_EQ(text, "Caf\xC3\xA9 & more here\n\nLine one\nLine two\n\na b\n\n\xE2\x82\xAC" "5 AB &bogus; 3 < 4");
-  EXPECT_EQ(decode_html_entities("&lt;b&gt; &quot;x&quot; &copy &hellip;"), "<b> \"x\" \xC2\xA9 \xE2\x80\xA6");
+  EXPECT_EQ(text,
+            "Caf\xC3\xA9 & more here\n\nLine one\nLine two\n\na b\n\n\xE2\x82\xAC"
+            "5 AB &bogus; 3 < 4");
+  EXPECT_EQ(decode_html_entities("&lt;b&gt; &quot;x&quot; &copy &hellip;"),
+            "<b> \"x\" \xC2\xA9 \xE2\x80\xA6");
   EXPECT_EQ(normalize_block(html_to_text("<pre>a\n  b</pre>words\nwrap")), "a\nb\n\nwords wrap");
 }
 
 TEST(CorpusMime, RepliesAndSignaturesAreDropped) {
   const std::string text =
-      "Thanks, that works.\n\nOn Mon, 2 Sep 2002, Bob wrote:\n> old text\n>> older\n\nSee you\n-- \nAlice\nhttp://alice.example\n";
+      "Thanks, that works.\n\nOn Mon, 2 Sep 2002, Bob wrote:\n> old text\n>> older\n\nSee you\n-- "
+      "\nAlice\nhttp://alice.example\n";
   ParsedEmail stats;
   const std::string out = strip_replies_and_signature(text, EmailParseOptions(), &stats);
   EXPECT_EQ(normalize_block(out), "Thanks, that works.\n\nSee you");
@@ -127,22 +139,27 @@ TEST(CorpusMime, RepliesAndSignaturesAreDropped) {
   EXPECT_EQ(strip_replies_and_signature(text, keep, &s2), text);
   // An Outlook original below a reply goes; a reply below the original keeps the reply.
   ParsedEmail s3;
+  EXPECT_EQ(
+      normalize_block(strip_replies_and_signature(
+          "Yes.\n-----Original Message-----\nFrom: x\nSent: y\nold\n", EmailParseOptions(), &s3)),
+      "Yes.");
   EXPECT_EQ(normalize_block(strip_replies_and_signature(
-                "Yes.\n-----Original Message-----\nFrom: x\nSent: y\nold\n", EmailParseOptions(), &s3)),
-            "Yes.");
-  EXPECT_EQ(normalize_block(strip_replies_and_signature(
-                "\n-----Original Message-----\nFrom: x\nSubject: z\n\n> quoted\nMy answer\n", EmailParseOptions(), &s3)),
+                "\n-----Original Message-----\nFrom: x\nSubject: z\n\n> quoted\nMy answer\n",
+                EmailParseOptions(), &s3)),
             "My answer");
 }
 
 TEST(CorpusMime, MailingListBoilerplateIsDropped) {
   ParsedEmail stats;
   const std::string text =
-      "Use procmail.\n\n_______________________________________________\nILUG mailing list\nhttp://x/listinfo/ilug\n";
-  EXPECT_EQ(normalize_block(strip_replies_and_signature(text, EmailParseOptions(), &stats)), "Use procmail.");
+      "Use procmail.\n\n_______________________________________________\nILUG mailing "
+      "list\nhttp://x/listinfo/ilug\n";
+  EXPECT_EQ(normalize_block(strip_replies_and_signature(text, EmailParseOptions(), &stats)),
+            "Use procmail.");
   EXPECT_TRUE(stats.list_footer_removed);
   // A separator without list words stays.
-  EXPECT_EQ(normalize_block(strip_replies_and_signature("Offer\n-----\nDetails below\n", EmailParseOptions(), &stats)),
+  EXPECT_EQ(normalize_block(strip_replies_and_signature("Offer\n-----\nDetails below\n",
+                                                        EmailParseOptions(), &stats)),
             "Offer\n-----\nDetails below");
   std::string s = "Re: [ILUG] [OT] Retrieving mail";
   EXPECT_TRUE(strip_list_tags(&s));
@@ -159,11 +176,14 @@ TEST(CorpusMime, MailingListBoilerplateIsDropped) {
 
 TEST(CorpusMime, PlainQuotedPrintableMessage) {
   const std::string msg = crlf(
-      "From: a@example.com\nSubject: =?iso-8859-1?Q?Soir=E9e?=\nContent-Type: text/plain; charset=iso-8859-1\n"
+      "From: a@example.com\nSubject: =?iso-8859-1?Q?Soir=E9e?=\nContent-Type: text/plain; "
+      "charset=iso-8859-1\n"
       "Content-Transfer-Encoding: quoted-printable\n\nCaf=E9 is open until 10pm, =\nall week.\n");
   const ParsedEmail e = parse_email(msg);
   ASSERT_TRUE(e.has_subject);
-  EXPECT_EQ(e.subject, "Soir\xC3\xA9" "e");
+  EXPECT_EQ(e.subject,
+            "Soir\xC3\xA9"
+            "e");
   ASSERT_TRUE(e.has_body) << e.body_problem;
   EXPECT_EQ(e.body_type, "text/plain");
   EXPECT_EQ(normalize_block(e.body), "Caf\xC3\xA9 is open until 10pm, all week.");
@@ -184,18 +204,24 @@ TEST(CorpusMime, NestedMultipartFallsBackToHtmlAndSkipsAttachments) {
   const std::string msg =
       "Subject: nested\nContent-Type: multipart/mixed; boundary=outer\n\n--outer\n"
       "Content-Type: multipart/related; boundary=\"inner\"\n\n--inner\n"
-      "Content-Type: text/html; charset=windows-1252\nContent-Transfer-Encoding: quoted-printable\n\n"
-      "<html><body><p>=93Big=94 sale &amp; more</p></body></html>\n--inner\nContent-Type: image/gif\n\nGIF89a\n"
-      "--inner--\n--outer\nContent-Type: text/plain\nContent-Disposition: attachment; filename=a.txt\n\n"
+      "Content-Type: text/html; charset=windows-1252\nContent-Transfer-Encoding: "
+      "quoted-printable\n\n"
+      "<html><body><p>=93Big=94 sale &amp; more</p></body></html>\n--inner\nContent-Type: "
+      "image/gif\n\nGIF89a\n"
+      "--inner--\n--outer\nContent-Type: text/plain\nContent-Disposition: attachment; "
+      "filename=a.txt\n\n"
       "attached file\n--outer--\n";
   const ParsedEmail e = parse_email(msg);
   ASSERT_TRUE(e.has_body) << e.body_problem;
   EXPECT_EQ(e.body_type, "text/html");
-  EXPECT_EQ(normalize_block(e.body), "\xE2\x80\x9C" "Big\xE2\x80\x9D sale & more");
+  EXPECT_EQ(normalize_block(e.body),
+            "\xE2\x80\x9C"
+            "Big\xE2\x80\x9D sale & more");
 }
 
 TEST(CorpusMime, HtmlLabelledAsPlainTextIsReadAsHtml) {
-  const ParsedEmail e = parse_email("Subject: x\nContent-Type: text/plain\n\n<HTML><BODY>Hi<BR>there</BODY></HTML>\n");
+  const ParsedEmail e = parse_email(
+      "Subject: x\nContent-Type: text/plain\n\n<HTML><BODY>Hi<BR>there</BODY></HTML>\n");
   ASSERT_TRUE(e.has_body);
   EXPECT_TRUE(e.plain_part_was_html);
   EXPECT_EQ(normalize_block(e.body), "Hi\nthere");
@@ -203,7 +229,8 @@ TEST(CorpusMime, HtmlLabelledAsPlainTextIsReadAsHtml) {
 
 TEST(CorpusMime, BrokenMessagesGiveReasonsNotCrashes) {
   // No text part at all.
-  ParsedEmail e = parse_email("Subject: pic\nContent-Type: image/jpeg\nContent-Transfer-Encoding: base64\n\n/9j/4AAQ\n");
+  ParsedEmail e = parse_email(
+      "Subject: pic\nContent-Type: image/jpeg\nContent-Transfer-Encoding: base64\n\n/9j/4AAQ\n");
   EXPECT_FALSE(e.has_body);
   EXPECT_EQ(e.body_problem, "no_text_part");
   EXPECT_EQ(e.subject, "pic");
@@ -243,10 +270,14 @@ TEST(CorpusMime, BrokenMessagesGiveReasonsNotCrashes) {
   uint32_t x = 12345;
   for (int i = 0; i < 20000; ++i) {
     x = x * 1103515245u + 12345u;
-    const char* pieces[] = {"\n", "--b\n", "Content-Type: multipart/mixed; boundary=b\n", "=?", "?=", "=",
-                            "<p>", "&#x", ":", " ", "\r\n"};
-    if ((x >> 16) % 3 == 0) junk += pieces[(x >> 8) % 11];
-    else junk.push_back(static_cast<char>(x >> 24));
+    const char* pieces[] = {"\n",  "--b\n", "Content-Type: multipart/mixed; boundary=b\n",
+                            "=?",  "?=",    "=",
+                            "<p>", "&#x",   ":",
+                            " ",   "\r\n"};
+    if ((x >> 16) % 3 == 0)
+      junk += pieces[(x >> 8) % 11];
+    else
+      junk.push_back(static_cast<char>(x >> 24));
   }
   EXPECT_NO_THROW(parse_email(junk));
 }

@@ -2,6 +2,7 @@
 // and thread-count independence, a separable toy corpus learnt exactly, checkpoint round trip.
 #include <gtest/gtest.h>
 #include <omp.h>
+#include <yaml-cpp/yaml.h>
 
 #include <cmath>
 #include <random>
@@ -83,18 +84,22 @@ TEST(SpamScorerLogistic, GradientVanishesAtTheSolutionAndThreadsDoNotMatter) {
   double gb = 0;
   for (int64_t i = 0; i < x.rows; ++i) {
     double z = one.bias;
-    for (int64_t k = x.indptr[i]; k < x.indptr[i + 1]; ++k) z += x.values[k] * one.weight[x.indices[k]];
+    for (int64_t k = x.indptr[i]; k < x.indptr[i + 1]; ++k)
+      z += x.values[k] * one.weight[x.indices[k]];
     const double r = (sigmoid(z) - y[i]) / double(x.rows);
     gb += r;
     for (int64_t k = x.indptr[i]; k < x.indptr[i + 1]; ++k) g[x.indices[k]] += r * x.values[k];
   }
-  for (size_t j = 0; j < g.size(); ++j) EXPECT_NEAR(g[j] + p.l2 * one.weight[j], 0.0, 1e-6) << "j " << j << " seed " << seed;
+  for (size_t j = 0; j < g.size(); ++j)
+    EXPECT_NEAR(g[j] + p.l2 * one.weight[j], 0.0, 1e-6) << "j " << j << " seed " << seed;
   EXPECT_NEAR(gb, 0.0, 1e-6);
 }
 
 std::vector<SpamExample> toy(int n, uint32_t seed) {
-  const char* spam_words[] = {"free", "money", "winner", "click", "offer", "cash", "guaranteed", "credit"};
-  const char* ham_words[] = {"meeting", "agenda", "report", "patch", "kernel", "review", "minutes", "build"};
+  const char* spam_words[] = {"free",  "money", "winner",     "click",
+                              "offer", "cash",  "guaranteed", "credit"};
+  const char* ham_words[] = {"meeting", "agenda", "report",  "patch",
+                             "kernel",  "review", "minutes", "build"};
   const char* shared[] = {"the", "and", "today", "please", "team", "week"};
   std::mt19937 rng(seed);
   std::vector<SpamExample> out;
@@ -127,10 +132,13 @@ TEST(SpamScorer, LearnsASeparableToyCorpusAndRoundTripsItsCheckpoint) {
   EXPECT_TRUE(s.is_spammy("free cash winner", "click for money, guaranteed credit offer"));
   EXPECT_FALSE(s.is_spammy("meeting agenda", "the kernel patch review is in the minutes"));
   // Slots are their own features: {price} is the token slot_price, not the word "price".
-  EXPECT_EQ(spam_scorer_text("Save {discount}", "only {price}, {bogus}"), "Save  slot_discount \nonly  slot_price , {bogus}");
-  EXPECT_NE(std::find(s.vocabulary().begin(), s.vocabulary().end(), "slot_price"), s.vocabulary().end());
+  EXPECT_EQ(spam_scorer_text("Save {discount}", "only {price}, {bogus}"),
+            "Save  slot_discount \nonly  slot_price , {bogus}");
+  EXPECT_NE(std::find(s.vocabulary().begin(), s.vocabulary().end(), "slot_price"),
+            s.vocabulary().end());
   // Batch and single scores agree.
-  const std::vector<double> batch = s.score_batch({"free money", "agenda"}, {"click now", "see the report"});
+  const std::vector<double> batch =
+      s.score_batch({"free money", "agenda"}, {"click now", "see the report"});
   EXPECT_DOUBLE_EQ(batch[0], s.score("free money", "click now"));
   EXPECT_DOUBLE_EQ(batch[1], s.score("agenda", "see the report"));
 
@@ -165,7 +173,8 @@ TEST(SpamScorer, NeedsBothClassesAndValidParams) {
 
 TEST(SpamScorer, ExamplesJoinSubjectAndBodyByDocument) {
   TextCorpusTable k;
-  auto add = [&](int64_t doc, TextField f, const std::string& text, int8_t spam, CorpusSplit split) {
+  auto add = [&](int64_t doc, TextField f, const std::string& text, int8_t spam,
+                 CorpusSplit split) {
     k.document.push_back(doc);
     k.source.push_back("s");
     k.field.push_back(static_cast<uint8_t>(f));
@@ -193,12 +202,33 @@ TEST(SpamScorer, ExamplesJoinSubjectAndBodyByDocument) {
   EXPECT_EQ(spam_examples(k, CorpusSplit::kTest).size(), 1u);
 }
 
+TEST(SpamScorer, ConfigFileHoldsEveryDefault) {
+  const std::string path = std::string(TAILOR_SOURCE_DIR) + "/configs/spam_scorer.yaml";
+  const YAML::Node root = load_yaml_file(path);
+  SpamScorerParams defaults, from_file;
+  CLI::App app_a, app_b;
+  ParamSet a(&app_a, "spam_scorer"), b(&app_b, "spam_scorer");
+  add_spam_scorer_params(a, defaults);
+  add_spam_scorer_params(b, from_file);
+  app_b.parse(std::vector<std::string>{});
+  b.apply_yaml(root, path);
+  ASSERT_EQ(root["spam_scorer"].size(), a.to_yaml().size())
+      << "configs/spam_scorer.yaml must list every parameter";
+  YAML::Emitter ea, eb;
+  ea << a.to_yaml();
+  eb << b.to_yaml();
+  EXPECT_EQ(std::string(ea.c_str()), std::string(eb.c_str()));
+}
+
 TEST(SpamScorerRealData, SpamAssassinTestSplit) {
-  const std::string path = corpus_test::shared_data("spamassassin/spamassassin_public_corpus.tar.xz");
-  if (path.empty()) GTEST_SKIP() << "$TAILOR_SHARED_DATA/spamassassin/spamassassin_public_corpus.tar.xz is absent";
+  const std::string path =
+      corpus_test::shared_data("spamassassin/spamassassin_public_corpus.tar.xz");
+  if (path.empty())
+    GTEST_SKIP() << "$TAILOR_SHARED_DATA/spamassassin/spamassassin_public_corpus.tar.xz is absent";
   const CorpusImportResult r = import_spamassassin(path, CorpusCleanParams());
-  const SpamScorer s = SpamScorer::train(spam_examples(r.rows, CorpusSplit::kTrain), spam_examples(r.rows, CorpusSplit::kDev),
-                                         SpamScorerParams());
+  const SpamScorer s =
+      SpamScorer::train(spam_examples(r.rows, CorpusSplit::kTrain),
+                        spam_examples(r.rows, CorpusSplit::kDev), SpamScorerParams());
   const auto test = spam_examples(r.rows, CorpusSplit::kTest);
   std::vector<uint8_t> y;
   for (const auto& e : test) y.push_back(e.spam);

@@ -11,7 +11,8 @@ namespace tailor {
 namespace {
 
 TEST(CorpusSpamAssassinRealData, EveryMessageAccountedFor) {
-  const std::string path = corpus_test::shared_data("spamassassin/spamassassin_public_corpus.tar.xz");
+  const std::string path =
+      corpus_test::shared_data("spamassassin/spamassassin_public_corpus.tar.xz");
   if (path.empty())
     GTEST_SKIP() << "$TAILOR_SHARED_DATA/spamassassin/spamassassin_public_corpus.tar.xz is absent "
                     "(set TAILOR_SHARED_DATA)";
@@ -19,7 +20,8 @@ TEST(CorpusSpamAssassinRealData, EveryMessageAccountedFor) {
   const CorpusImportResult r = import_spamassassin(path, CorpusCleanParams());
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::fputs(r.report.to_table().c_str(), stdout);
-  std::printf("[ spamassn ] %lld messages in %.2f s\n", static_cast<long long>(r.report.documents_read), secs);
+  std::printf("[ spamassn ] %lld messages in %.2f s\n",
+              static_cast<long long>(r.report.documents_read), secs);
   const CorpusReport& rep = r.report;
   EXPECT_EQ(rep.documents_read, 6046);
   EXPECT_EQ(rep.documents_kept + rep.documents_rejected_total(), 6046);

@@ -46,7 +46,8 @@ TEST(SynthCopy, SameSeedSameRowsForAnyThreadCount) {
   p.threads = 1;
   const auto t0 = std::chrono::steady_clock::now();
   const Dataset a = generate_synthetic_shop(p);
-  std::printf("[ synthcopy] shop + %lld copy documents in %.2f s\n", static_cast<long long>(p.copy_documents),
+  std::printf("[ synthcopy] shop + %lld copy documents in %.2f s\n",
+              static_cast<long long>(p.copy_documents),
               std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   p.threads = 2;
   const Dataset b = generate_synthetic_shop(p);
@@ -79,10 +80,12 @@ TEST(SynthCopy, RowsUseSlotsOnlyAndGoToEmailableCustomers) {
     ASSERT_TRUE(only_known_slots(t)) << t;
     EXPECT_EQ(t.find('$'), std::string::npos) << t;
     EXPECT_EQ(t.find("\xE2\x82\xAC"), std::string::npos) << t;
-    for (const std::string& w : words_of(t)) EXPECT_EQ(names.count(w), 0u) << "a real name in: " << t;
+    for (const std::string& w : words_of(t))
+      EXPECT_EQ(names.count(w), 0u) << "a real name in: " << t;
     const size_t c = static_cast<size_t>(k.customer[i]);
     ASSERT_LT(c, ds.customers.size());
-    EXPECT_TRUE(ds.customers.consent[c] && !ds.customers.unsubscribed[c] && !ds.customers.suppressed[c]);
+    EXPECT_TRUE(ds.customers.consent[c] && !ds.customers.unsubscribed[c] &&
+                !ds.customers.suppressed[c]);
     ASSERT_GE(k.product[i], 0);
     EXPECT_EQ(k.category[i], ds.products.category[static_cast<size_t>(k.product[i])]);
     EXPECT_EQ(ds.products.title[static_cast<size_t>(k.product[i])].empty() ||
@@ -90,8 +93,10 @@ TEST(SynthCopy, RowsUseSlotsOnlyAndGoToEmailableCustomers) {
               true);
     campaigns.insert(k.campaign[i]);
     EXPECT_EQ(k.source[i], "synth");
-    EXPECT_EQ(k.field[i], static_cast<uint8_t>(i % 2 == 0 ? TextField::kSubject : TextField::kBody));
-    if (k.field[i] == static_cast<uint8_t>(TextField::kBody)) with_product_slot += t.find("{product}") != std::string::npos;
+    EXPECT_EQ(k.field[i],
+              static_cast<uint8_t>(i % 2 == 0 ? TextField::kSubject : TextField::kBody));
+    if (k.field[i] == static_cast<uint8_t>(TextField::kBody))
+      with_product_slot += t.find("{product}") != std::string::npos;
     if (k.campaign[i] == "birthday") {
       EXPECT_NE(ds.customers.birthday[c], -1);
     }
@@ -112,14 +117,18 @@ TEST(SynthCopy, ToneFollowsTheCustomersHiddenTraits) {
     const std::string& body = ds.corpus.text[i];
     const bool sensitive = c.price_sensitivity >= bank.min_price_sensitivity;
     ++n[sensitive];
-    money[sensitive] += body.find("{discount}") != std::string::npos || body.find("{price}") != std::string::npos;
+    money[sensitive] +=
+        body.find("{discount}") != std::string::npos || body.find("{price}") != std::string::npos;
     if (!sensitive) {
       const bool active = c.activity / p.purchases_per_year >= bank.min_activity_ratio;
       ++m[active];
       loyal_words[active] += body.find("favourite customers") != std::string::npos ||
-                             body.find("thanks,\n") != std::string::npos || body.find("Dear {first_name}") != std::string::npos ||
-                             body.find("With thanks") != std::string::npos || body.find("Yours,") != std::string::npos ||
-                             body.find("style team") != std::string::npos || body.find("warmest") != std::string::npos ||
+                             body.find("thanks,\n") != std::string::npos ||
+                             body.find("Dear {first_name}") != std::string::npos ||
+                             body.find("With thanks") != std::string::npos ||
+                             body.find("Yours,") != std::string::npos ||
+                             body.find("style team") != std::string::npos ||
+                             body.find("warmest") != std::string::npos ||
                              body.find("A note for you") != std::string::npos;
     }
   }
@@ -147,7 +156,8 @@ TEST(SynthCopy, PhraseBankErrorsNameTheKey) {
   msg = corpus_test::error_of([&] { load_copy_phrase_bank("/nonexistent/bank.yaml"); });
   EXPECT_NE(msg.find("/nonexistent/bank.yaml"), std::string::npos) << msg;
   // The file in configs/ is the built-in one.
-  const CopyPhraseBank file = load_copy_phrase_bank(std::string(TAILOR_SOURCE_DIR) + "/configs/synth_copy.yaml");
+  const CopyPhraseBank file =
+      load_copy_phrase_bank(std::string(TAILOR_SOURCE_DIR) + "/configs/synth_copy.yaml");
   const CopyPhraseBank builtin = load_copy_phrase_bank("builtin");
   EXPECT_EQ(file.campaigns, builtin.campaigns);
   EXPECT_EQ(file.greeting, builtin.greeting);

@@ -10,9 +10,9 @@
 namespace tailor {
 namespace {
 
-using corpus_test::TempDir;
 using corpus_test::error_of;
 using corpus_test::sh;
+using corpus_test::TempDir;
 using corpus_test::write_file;
 
 std::map<std::string, std::string> read_all(const std::string& path, int64_t* skipped = nullptr) {
@@ -33,8 +33,9 @@ std::map<std::string, std::string> read_all(const std::string& path, int64_t* sk
 /// padding), binary bytes, a symlink and directories.
 std::string make_tree(const TempDir& t) {
   const std::string root = t / "tree";
-  const std::string deep = "a_folder_with_a_rather_long_name_number_one/another_folder_with_a_long_name_two/"
-                           "and_a_third_folder_name_that_is_long";
+  const std::string deep =
+      "a_folder_with_a_rather_long_name_number_one/another_folder_with_a_long_name_two/"
+      "and_a_third_folder_name_that_is_long";
   sh("mkdir -p '" + root + "/" + deep + "'");
   write_file(root + "/small.txt", "hello\n");
   write_file(root + "/empty.txt", "");
@@ -53,7 +54,8 @@ TEST(TarReader, ReadsUstarGnuAndPaxWithLongNames) {
   make_tree(t);
   for (const char* fmt : {"gnu", "pax", "ustar"}) {
     const std::string tar = t / (std::string("x_") + fmt + ".tar");
-    const int rc = sh("cd '" + t.path() + "' && tar --format=" + fmt + " -cf '" + tar + "' tree 2>/dev/null");
+    const int rc =
+        sh("cd '" + t.path() + "' && tar --format=" + fmt + " -cf '" + tar + "' tree 2>/dev/null");
     if (std::string(fmt) == "ustar" && rc != 0) {
       // ustar cannot store names over 256 characters; GNU tar refuses the whole archive then.
       continue;
