@@ -147,7 +147,7 @@ bool CorpusBuilder::add(CorpusDocument doc) {
   std::vector<CorpusReject> pending;  // row removals, committed only if the document is kept
   std::vector<Row> rows;
   SlotReplacements slot_counts;
-  int64_t merge_tags_replaced = 0;
+  int64_t merge_tags_replaced = 0, braces_escaped = 0;
   for (const CorpusRowProblem& pr : doc.problems)
     remove_row(doc, pr.field, pr.reason, pr.detail, &pending);
   for (CorpusText& t : doc.texts) {
@@ -164,7 +164,7 @@ bool CorpusBuilder::add(CorpusDocument doc) {
     if (!merge_tags_.empty())
       merge_tags_replaced += replace_merge_tags(text, merge_tags_, "\x01", "\x02");
     if (slots_) {
-      result_.report.notes["braces_escaped"] += escape_braces(text);
+      braces_escaped += escape_braces(text);
       const SlotReplacements s = replace_price_and_discount(text);
       slot_counts.price += s.price;
       slot_counts.discount += s.discount;
@@ -243,6 +243,7 @@ bool CorpusBuilder::add(CorpusDocument doc) {
   r.slots["price"] += slot_counts.price;
   r.slots["discount"] += slot_counts.discount;
   if (!merge_tags_.empty()) r.notes["merge_tags_replaced"] += merge_tags_replaced;
+  if (slots_) r.notes["braces_escaped"] += braces_escaped;
   const int split = doc.split >= 0 ? doc.split : seeded_corpus_split(p_, doc.source, doc.member);
   ++r.documents_by_split[corpus_split_name(split)];
   ++r.documents_by_source[doc.source];

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cmath>
 #include <nlohmann/json.hpp>
 
 #include "core/data/dataset_io.h"
@@ -100,6 +102,61 @@ TEST_F(ImportCorpusCli, HelpShowsDefaultsAndErrorsAreClear) {
   EXPECT_NE(r.code, 0);
   EXPECT_NE(r.out.find("styles_sample.csv"), std::string::npos) << r.out;
   EXPECT_FALSE(::access((t_ / "o.h5").c_str(), F_OK) == 0);
+}
+
+/// A dataset whose corpus is a separable toy spam / ham set over the three splits.
+void write_toy_spam_dataset(const std::string& path) {
+  Dataset ds;
+  TextCorpusTable& k = ds.corpus;
+  const char* spam[] = {"free money now", "click here to win cash", "cheap credit offer, act now"};
+  const char* ham[] = {"meeting agenda for monday", "patch review for the kernel build",
+                       "minutes of the call"};
+  for (int d = 0; d < 120; ++d) {
+    const bool is_spam = d % 2 == 0;
+    for (int f = 0; f < 2; ++f) {
+      k.document.push_back(d);
+      k.source.push_back(is_spam ? "toy/spam" : "toy/ham");
+      k.field.push_back(static_cast<uint8_t>(f == 0 ? TextField::kSubject : TextField::kBody));
+      k.split.push_back(static_cast<uint8_t>(d % 10 == 8 ? 1 : d % 10 == 9 || d % 10 == 7 ? 2 : 0));
+      const char* base = (is_spam ? spam : ham)[d % 3];
+      k.text.push_back(f == 0 ? std::string(base) : std::string(base) + " " + std::to_string(d));
+      k.campaign.push_back("");
+      k.category.push_back("");
+      k.customer.push_back(-1);
+      k.product.push_back(-1);
+      k.spam.push_back(is_spam ? 1 : 0);
+      k.open_rate.push_back(NAN);
+      k.click_rate.push_back(NAN);
+    }
+  }
+  write_dataset(ds, path);
+}
+
+TEST_F(ImportCorpusCli, SpamScorerTrainsAndScoresADataset) {
+  if (::access((bin_ + "/tailor-infer").c_str(), X_OK) != 0)
+    GTEST_SKIP() << "tailor-infer is not built";
+  write_toy_spam_dataset(t_ / "toy.h5");
+  CliRun r =
+      run("spam-scorer --config " + src_ + "/configs/spam_scorer.yaml --min-df 1 --dataset " +
+          t_ / "toy.h5" + " --output " + t_ / "spam.h5");
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("test, majority class"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("roc_auc"), std::string::npos) << r.out;
+  const std::string log = t_ / "infer.txt";
+  const int rc = std::system((bin_ + "/tailor-infer spam-score --checkpoint " + t_ / "spam.h5" +
+                              " --dataset " + t_ / "toy.h5" + " --output " + t_ / "scores.csv > " +
+                              log + " 2>&1")
+                                 .c_str());
+  ASSERT_EQ(WEXITSTATUS(rc), 0) << corpus_test::read_file(log);
+  const std::string csv = corpus_test::read_file(t_ / "scores.csv");
+  EXPECT_EQ(csv.substr(0, csv.find('\n')), "document,source,campaign,split,spam_score,spammy");
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 121);
+  EXPECT_NE(corpus_test::read_file(log).find("toy/spam"), std::string::npos);
+  // Bad parameters are a clear error naming the parameter.
+  r = run("spam-scorer --dataset " + t_ / "toy.h5" + " --output " +
+          t_ / "x.h5 --threshold-metric auc");
+  EXPECT_NE(r.code, 0);
+  EXPECT_NE(r.out.find("threshold_metric"), std::string::npos) << r.out;
 }
 
 }  // namespace
