@@ -236,6 +236,36 @@ std::vector<std::string> ImportMapping::columns() const {
   return out;
 }
 
+FieldSpec parse_mapping_field(const YAML::Node& n, const std::string& source, const std::string& target,
+                              ValueType target_type) {
+  const size_t dot = target.find_last_of('.');
+  return parse_field(Ctx{source}, n, target, dot == std::string::npos ? target : target.substr(dot + 1),
+                     target_type);
+}
+
+void parse_mapping_format(const YAML::Node& f, const std::string& source, CsvOptions* csv, bool* trim) {
+  Ctx c{source};
+  check_keys(c, f, "format", {"delimiter", "quote", "header", "encoding", "trim"});
+  if (f["delimiter"]) csv->delimiter = single_char(c, f["delimiter"], "format.delimiter", false);
+  if (f["quote"]) csv->quote = single_char(c, f["quote"], "format.quote", true);
+  if (f["header"]) csv->header = boolean(c, f["header"], "format.header");
+  if (f["trim"]) *trim = boolean(c, f["trim"], "format.trim");
+  if (f["encoding"]) {
+    std::string e = scalar(c, f["encoding"], "format.encoding");
+    std::transform(e.begin(), e.end(), e.begin(), [](unsigned char ch) { return std::tolower(ch); });
+    TAILOR_CHECK(e == "utf-8" || e == "utf8",
+                 c.at(f["encoding"]) << ": encoding '" << e
+                                     << "' is not supported; only utf-8 is (convert the file first, "
+                                        "e.g. iconv -f latin1 -t utf-8)");
+  }
+  TAILOR_CHECK(csv->delimiter != csv->quote, c.at(f) << ": delimiter and quote must differ");
+}
+
+void check_mapping_keys(const YAML::Node& n, const std::string& source, const std::string& section,
+                        const std::vector<std::string>& allowed) {
+  check_keys(Ctx{source}, n, section, allowed);
+}
+
 ImportMapping parse_import_mapping(const std::string& yaml_text, const std::string& source) {
   Ctx c{source};
   YAML::Node root;
@@ -254,22 +284,7 @@ ImportMapping parse_import_mapping(const std::string& yaml_text, const std::stri
   if (root["name"]) m.name = scalar(c, root["name"], "name");
   if (root["description"]) m.description = scalar(c, root["description"], "description");
 
-  if (const YAML::Node f = root["format"]) {
-    check_keys(c, f, "format", {"delimiter", "quote", "header", "encoding", "trim"});
-    if (f["delimiter"]) m.csv.delimiter = single_char(c, f["delimiter"], "format.delimiter", false);
-    if (f["quote"]) m.csv.quote = single_char(c, f["quote"], "format.quote", true);
-    if (f["header"]) m.csv.header = boolean(c, f["header"], "format.header");
-    if (f["trim"]) m.trim = boolean(c, f["trim"], "format.trim");
-    if (f["encoding"]) {
-      std::string e = scalar(c, f["encoding"], "format.encoding");
-      std::transform(e.begin(), e.end(), e.begin(), [](unsigned char ch) { return std::tolower(ch); });
-      TAILOR_CHECK(e == "utf-8" || e == "utf8",
-                   c.at(f["encoding"]) << ": encoding '" << e
-                                       << "' is not supported; only utf-8 is (convert the file first, "
-                                          "e.g. iconv -f latin1 -t utf-8)");
-    }
-    TAILOR_CHECK(m.csv.delimiter != m.csv.quote, c.at(f) << ": delimiter and quote must differ");
-  }
+  if (const YAML::Node f = root["format"]) parse_mapping_format(f, source, &m.csv, &m.trim);
 
   if (const YAML::Node n = root["customers"]) {
     CustomersMapping& cm = m.customers;

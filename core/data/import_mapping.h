@@ -9,6 +9,10 @@
 
 #include "core/io/csv_reader.h"
 
+namespace YAML {
+class Node;
+}
+
 namespace tailor {
 
 /// How a source value is parsed (`type:` in the mapping).
@@ -105,5 +109,18 @@ ImportMapping load_import_mapping(const std::string& path);
 
 /// Same from YAML text; `source` names it in messages.
 ImportMapping parse_import_mapping(const std::string& yaml_text, const std::string& source);
+
+// Building blocks shared with other mapping formats (the corpus mapping, core/corpus/corpus_mapping.h).
+// `source` names the mapping file in errors, which also carry the YAML line.
+
+/// One field spec: the `column` shorthand or a map of column / constant / row_number / type /
+/// format / required / map / unmapped, checked against `target_type`.
+FieldSpec parse_mapping_field(const YAML::Node& n, const std::string& source, const std::string& target,
+                              ValueType target_type);
+/// A `format:` section (delimiter, quote, header, encoding, trim).
+void parse_mapping_format(const YAML::Node& n, const std::string& source, CsvOptions* csv, bool* trim);
+/// Fails naming the key when the map `n` has a key outside `allowed`.
+void check_mapping_keys(const YAML::Node& n, const std::string& source, const std::string& section,
+                        const std::vector<std::string>& allowed);
 
 }  // namespace tailor

@@ -13,6 +13,7 @@
 #include "core/common/error.h"
 #include "core/common/log.h"
 #include "core/common/progress.h"
+#include "core/corpus/synth_copy.h"
 #include "core/data/synth_calendar.h"
 #include "core/data/synth_catalog.h"
 #include "core/data/synth_model.h"
@@ -37,6 +38,7 @@ void validate_synth_params(const SynthParams& p) {
   TAILOR_CHECK(synth_parse_date(p.start_date, &start),
                "synth: start_date must be a valid YYYY-MM-DD date, got '" << p.start_date << "'");
   TAILOR_CHECK(p.threads >= 0, "synth: threads must be >= 0, got " << p.threads);
+  TAILOR_CHECK(p.copy_documents >= 0, "synth: copy_documents must be >= 0, got " << p.copy_documents);
   TAILOR_CHECK(p.taste_concentration > 0.0, "synth: taste_concentration must be > 0");
   TAILOR_CHECK(p.purchases_per_year > 0.0, "synth: purchases_per_year must be > 0");
   TAILOR_CHECK(p.activity_sigma >= 0.0, "synth: activity_sigma must be >= 0");
@@ -411,6 +413,8 @@ std::vector<SynthDecision> synth_replay_decisions(const SynthParams& p, const Sy
 
 Dataset generate_synthetic_shop(const SynthParams& p) {
   validate_synth_params(p);
+  // The phrase bank is read first so that a bad file fails before the simulation runs.
+  const CopyPhraseBank bank = p.copy_documents > 0 ? load_copy_phrase_bank(p.copy_phrase_bank) : CopyPhraseBank();
   Dataset ds;
   SynthCatalog catalog = build_synth_catalog(p);
   const Calendar cal = make_calendar(p);
@@ -517,6 +521,13 @@ Dataset generate_synthetic_shop(const SynthParams& p) {
   }
   progress.finish();
 
+  if (p.copy_documents > 0) {
+    const std::map<std::string, int64_t> counts = generate_synth_copy(p, catalog, bank, ds);
+    std::string json = "{\"documents\":" + std::to_string(p.copy_documents) + ",\"phrase_bank\":\"" +
+                       (p.copy_phrase_bank == "builtin" ? std::string("builtin") : std::string("file")) + "\"";
+    for (const auto& [key, n] : counts) json += ",\"" + key + "\":" + std::to_string(n);
+    ds.metadata["synth_copy"] = json + "}";
+  }
   ds.metadata["source"] = "synth";
   ds.metadata["synth_params"] = synth_params_yaml(p);
   spdlog::info(

@@ -127,6 +127,13 @@ struct SynthParams {
   double unsubscribe_fatigue_weight = 0.8;
   /// Unsubscribe-given-open weight of relevance (negative: relevant mail keeps people).
   double unsubscribe_relevance_weight = -1.0;
+
+  // --- copy corpus (core/corpus/synth_copy.h, docs/corpus.md) ---
+  /// Synthetic campaign e-mails (subject + body) written to the dataset's /corpus table for the
+  /// copy model; 0 = none.
+  int64_t copy_documents = 20000;
+  /// Phrase bank of the copy corpus: "builtin" (configs/synth_copy.yaml as compiled in) or a file.
+  std::string copy_phrase_bank = "builtin";
 };
 
 /// Checks every field; throws tailor::Error naming the bad one.

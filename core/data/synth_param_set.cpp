@@ -97,6 +97,12 @@ void add_synth_params(ParamSet& ps, SynthParams& p) {
          "Unsubscribe-given-open weight of fatigue_sensitivity * fatigue.");
   ps.add("unsubscribe_relevance_weight", &p.unsubscribe_relevance_weight,
          "Unsubscribe-given-open weight of relevance (negative: relevant mail keeps people).");
+  ps.add("copy_documents", &p.copy_documents,
+         "Synthetic campaign e-mails (subject + body) written to the dataset's /corpus table for the "
+         "copy model; 0 = none.");
+  ps.add("copy_phrase_bank", &p.copy_phrase_bank,
+         "Phrase bank of the copy corpus: \"builtin\" (configs/synth_copy.yaml as compiled in) or a "
+         "file.");
 }
 
 std::string synth_params_yaml(const SynthParams& p) {

@@ -21,6 +21,7 @@ enum class SynthStream : uint64_t {
   kCustomerLatent = 1,   ///< a customer's latent state (synth_latent_customer)
   kCustomerHistory = 2,  ///< a customer's purchases and email log
   kProduct = 3,          ///< a product's category, price, popularity, title
+  kCopy = 4,             ///< a synthetic copy document (core/corpus/synth_copy.h)
 };
 
 class SynthRng {

@@ -127,6 +127,10 @@ std::vector<std::string> tfidf_tokenize(const std::string& text, bool lowercase)
   return tokens;
 }
 
+std::vector<std::string> tfidf_terms(const std::string& doc, const TfidfParams& params) {
+  return terms_of(doc, params);
+}
+
 TfidfModel fit_tfidf(const std::vector<std::string>& docs, const TfidfParams& params) {
   check_params(params);
   struct Stat {

@@ -50,6 +50,10 @@ struct TfidfModel {
 /// separators.
 std::vector<std::string> tfidf_tokenize(const std::string& text, bool lowercase);
 
+/// The terms of one document as the vectoriser counts them: its tokens (tfidf_tokenize), then
+/// the word n-grams ngram_min..ngram_max joined by single spaces (sklearn's _word_ngrams).
+std::vector<std::string> tfidf_terms(const std::string& doc, const TfidfParams& params);
+
 /// Fits vocabulary and idf on `docs` and returns the model.
 TfidfModel fit_tfidf(const std::vector<std::string>& docs, const TfidfParams& params);
 

@@ -63,6 +63,14 @@ void expect_same_dataset(const Dataset& a, const Dataset& b) {
   TAILOR_EXPECT_COLUMN(email_log.converted);
   TAILOR_EXPECT_COLUMN(email_log.revenue);
   TAILOR_EXPECT_COLUMN(email_log.unsubscribed);
+  TAILOR_EXPECT_COLUMN(corpus.document);
+  TAILOR_EXPECT_COLUMN(corpus.field);
+  TAILOR_EXPECT_COLUMN(corpus.split);
+  TAILOR_EXPECT_COLUMN(corpus.text);
+  TAILOR_EXPECT_COLUMN(corpus.campaign);
+  TAILOR_EXPECT_COLUMN(corpus.category);
+  TAILOR_EXPECT_COLUMN(corpus.customer);
+  TAILOR_EXPECT_COLUMN(corpus.product);
   TAILOR_EXPECT_COLUMN(metadata);
 #undef TAILOR_EXPECT_COLUMN
 }
