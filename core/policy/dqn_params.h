@@ -10,7 +10,7 @@ namespace tailor {
 
 /// YAML section `dqn` (configs/policy.yaml).
 struct DqnParams {
-  /// Hidden layer widths of the Q-network MLP (ReLU between layers).
+  /// Hidden layer widths of the Q-network MLP (ReLU between layers); empty = linear Q.
   std::vector<int> hidden = {128, 128};
   /// Discount per day: a transition to the customer's next decision g days later is discounted by
   /// gamma^g. 0 = contextual bandit (how the one-decision Hillstrom data is used).

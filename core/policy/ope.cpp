@@ -182,7 +182,7 @@ void OffPolicyEvaluator::run() {
     std::vector<double> tb, tp;
 #pragma omp for schedule(dynamic, 4)
     for (int b = 0; b < B; ++b) {
-      SynthRng rng = policy_rng(params_.seed, static_cast<uint64_t>(b), PolicyStream::kBootstrap);
+      SynthRng rng = policy_rng(params_.bootstrap_seed, static_cast<uint64_t>(b), PolicyStream::kBootstrap);
       std::fill(count.begin(), count.end(), 0);
       for (size_t j = 0; j < C; ++j) ++count[static_cast<size_t>(rng.below(static_cast<int64_t>(C)))];
       weighted_sums(count.data(), &tb, &tp);

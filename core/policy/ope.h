@@ -20,7 +20,7 @@ struct OpeParams {
   /// Coverage of the percentile intervals.
   double confidence = 0.95;
   /// Seed of the resamples.
-  uint64_t seed = 7;
+  uint64_t bootstrap_seed = 7;
   /// Ridge penalty of DR's reward model (per-action ridge regression on the scaled state).
   double ridge_lambda = 1.0;
 };

@@ -12,6 +12,11 @@ namespace tailor {
 void check_policy_params(const PolicyParams& p) {
   TAILOR_CHECK(p.train_share > 0.0 && p.train_share < 1.0,
                "policy.train_share must be in (0, 1), got " << p.train_share);
+  TAILOR_CHECK(p.validation_share >= 0.0 && p.validation_share < 1.0,
+               "policy.validation_share must be in [0, 1), got " << p.validation_share);
+  TAILOR_CHECK(p.selection_pessimism >= 0.0,
+               "policy.selection_pessimism must be >= 0, got " << p.selection_pessimism);
+  TAILOR_CHECK(p.select_every >= 1, "policy.select_every must be >= 1, got " << p.select_every);
   TAILOR_CHECK(p.baseline_send_hour >= 0 && p.baseline_send_hour <= 23,
                "policy.baseline_send_hour must be in 0..23, got " << p.baseline_send_hour);
   TAILOR_CHECK(!p.simulate || !p.simulation_seeds.empty(),
@@ -19,7 +24,6 @@ void check_policy_params(const PolicyParams& p) {
 }
 
 void check_dqn_params(const DqnParams& p) {
-  TAILOR_CHECK(!p.hidden.empty(), "dqn.hidden must list at least one layer width");
   for (int h : p.hidden) TAILOR_CHECK(h >= 1, "dqn.hidden: layer width " << h << " must be >= 1");
   TAILOR_CHECK(p.gamma >= 0.0 && p.gamma < 1.0, "dqn.gamma must be in [0, 1), got " << p.gamma);
   TAILOR_CHECK(p.learning_rate > 0.0, "dqn.learning_rate must be > 0, got " << p.learning_rate);
@@ -54,6 +58,11 @@ void add_policy_params(ParamSet& ps, PolicyParams& p) {
   ps.add("train_share", &p.train_share,
          "share of customers (seeded split) whose decisions train; the rest evaluate");
   ps.add("split_seed", &p.split_seed, "seed of the customer split");
+  ps.add("validation_share", &p.validation_share,
+         "share of training customers held out to select the best networks by DR (0: none)");
+  ps.add("select_every", &p.select_every, "learner steps between model-selection evaluations");
+  ps.add("selection_pessimism", &p.selection_pessimism,
+         "selection maximises validation DR minus this many standard errors (0: plain DR)");
   ps.add("simulate", &p.simulate,
          "synthetic shop: simulate the evaluation customers for true policy values");
   ps.add("simulation_seeds", &p.simulation_seeds, "seeds of the simulated years");
@@ -136,7 +145,7 @@ void add_dqn_params(ParamSet& ps, DqnParams& p) {
 void add_ope_params(ParamSet& ps, OpeParams& p) {
   ps.add("bootstrap_resamples", &p.bootstrap_resamples, "bootstrap resamples of customers");
   ps.add("confidence", &p.confidence, "coverage of the intervals");
-  ps.add("seed", &p.seed, "seed of the resamples");
+  ps.add("bootstrap_seed", &p.bootstrap_seed, "seed of the bootstrap resamples");
   ps.add("ridge_lambda", &p.ridge_lambda, "ridge penalty of DR's per-action reward model");
 }
 

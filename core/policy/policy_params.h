@@ -24,6 +24,16 @@ struct PolicyParams {
   double train_share = 0.7;
   /// Seed of the customer split.
   uint64_t split_seed = 42;
+  /// Share of the training customers held out for model selection: every `select_every` learner
+  /// steps the deployed policy's DR value on them is computed and the best networks are kept.
+  /// 0 = no selection (the last networks).
+  double validation_share = 0.2;
+  /// Learner steps between model-selection evaluations.
+  int select_every = 250;
+  /// Model selection maximises the validation DR value minus this many standard errors (over
+  /// customers): > 0 prefers networks whose gain the logs can certify, like the approval rule
+  /// does; 0 = the plain DR value.
+  double selection_pessimism = 1.96;
   /// Synthetic shop only: simulate the evaluation customers' year with the learned policy, the
   /// logging policy and "everyone at baseline_send_hour" for the true values.
   bool simulate = true;

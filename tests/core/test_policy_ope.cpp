@@ -140,7 +140,7 @@ TEST(PolicyOpe, BootstrapIsSeededAndThreadCountIndependent) {
   auto run = [&](int threads, uint64_t seed) {
     omp_set_num_threads(threads);
     OpeParams p = small_params(150);
-    p.seed = seed;
+    p.bootstrap_seed = seed;
     OffPolicyEvaluator ev(n, A, act, mu, cl, p);
     ev.add_metric("r", r, {});
     ev.add_policy("t", probs);
