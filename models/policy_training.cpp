@@ -640,6 +640,21 @@ std::string PolicyTrainReport::to_json() const {
     for (int m = 0; m < kPolicyMetricCount; ++m) sj["per_customer"][metrics[size_t(m)]] = s.totals.per_customer(m);
     j["simulation"].push_back(sj);
   }
+  // Calibration on synthetic data: how many policies have their true value inside each interval.
+  if (!policies.empty() && std::isfinite(policies[0].truth[kMetricReward])) {
+    for (int m = 0; m < kPolicyMetricCount; ++m) {
+      int ips = 0, snips = 0, dr = 0, n = 0;
+      for (const auto& p : policies) {
+        const double t = p.truth[size_t(m)];
+        const OpeResult& e = p.estimates[size_t(m)];
+        ++n;
+        ips += e.ips.lo <= t && t <= e.ips.hi;
+        snips += e.snips.lo <= t && t <= e.snips.hi;
+        dr += e.dr.lo <= t && t <= e.dr.hi;
+      }
+      j["coverage"][metrics[size_t(m)]] = {{"policies", n}, {"ips", ips}, {"snips", snips}, {"dr", dr}};
+    }
+  }
   j["learned_stop_share"] = learned_stop_share;
   j["decisions_with_send_allowed"] = decisions_with_send_allowed;
   j["approval"] = {{"approved", approval.approved},
@@ -701,16 +716,19 @@ std::string PolicyTrainReport::to_text() const {
     }
   }
   if (!simulated.empty()) {
-    os << "\nsimulated year of the evaluation customers (true model; per customer)\n";
+    os << "\nsimulated year of the evaluation customers (true model; per customer; masks = decisions "
+          "that broke a mask)\n";
     std::snprintf(buf, sizeof buf, "  %-28s %6s %10s %10s %10s %10s %10s %10s %6s\n", "policy", "seed", "reward",
-                  "clicks", "convers.", "revenue", "unsubs", "emails", "viol.");
+                  "clicks", "convers.", "revenue", "unsubs", "emails", "masks");
     os << buf;
     for (const auto& s : simulated) {
-      std::snprintf(buf, sizeof buf, "  %-28s %6llu %10.4f %10.4f %10.4f %10.3f %10.5f %10.2f %6lld\n",
+      // The logging policy is the shop's own and not bound by the policy's masks.
+      const std::string viol = s.policy == "logging" ? "-" : std::to_string(s.totals.mask_violations);
+      std::snprintf(buf, sizeof buf, "  %-28s %6llu %10.4f %10.4f %10.4f %10.3f %10.5f %10.2f %6s\n",
                     s.policy.substr(0, 28).c_str(), (unsigned long long)s.seed, s.totals.per_customer(kMetricReward),
                     s.totals.per_customer(kMetricClicks), s.totals.per_customer(kMetricConversions),
                     s.totals.per_customer(kMetricRevenue), s.totals.per_customer(kMetricUnsubscribes),
-                    s.totals.per_customer(kMetricEmails), (long long)s.totals.mask_violations);
+                    s.totals.per_customer(kMetricEmails), viol.c_str());
       os << buf;
     }
   }

@@ -59,7 +59,7 @@ class SendPolicy {
   /// The policy's campaigns in action order (names; matched by name to a dataset's campaigns).
   const std::vector<std::string>& campaign_names() const;
   int n_actions() const;
-  /// "none", "new_arrivals@10", ...
+  /// "none", "mens", "new_arrivals 10h", ...
   std::string action_label(int action) const;
   const PolicySpec& spec() const;
 

@@ -22,7 +22,7 @@ TEST(PolicyActionSpace, IndexRoundTrip) {
   for (int a = 1; a < s.size(); ++a) {
     EXPECT_EQ(s.action_of(s.campaign_of(a), s.hour_of(a)), a) << s.label(a);
   }
-  EXPECT_EQ(s.label(s.action_of(1, 10)), "b@10");
+  EXPECT_EQ(s.label(s.action_of(1, 10)), "b 10h");
   EXPECT_EQ(s.action_of(1, 9), -1) << "9 is not a send hour";
   EXPECT_EQ(s.action_of(3, 10), -1) << "no campaign 3";
   const ActionSpace no_hours({"mens", "womens"}, {});
