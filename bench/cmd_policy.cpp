@@ -73,7 +73,8 @@ std::vector<int64_t> parse_list(const std::string& s, const char* field) {
       TAILOR_CHECK(used == item.size() && v > 0, "");
       out.push_back(v);
     } catch (...) {
-      TAILOR_FAIL("tailor-bench policy: --" << field << ": '" << item << "' is not a positive integer");
+      TAILOR_FAIL("tailor-bench policy: --" << field << ": '" << item
+                                            << "' is not a positive integer");
     }
   }
   return out;
@@ -102,11 +103,11 @@ bool run_peer(const PolicyBenchParams& bp, const std::string& device, int dim, i
   const fs::path script = fs::path(TAILOR_SOURCE_DIR) / "scripts" / "peers" / "dqn_torch.py";
   std::ostringstream cmd, list;
   for (size_t i = 0; i < batches.size(); ++i) list << (i ? "," : "") << batches[i];
-  cmd << "OMP_NUM_THREADS=" << bp.threads << " " << bp.python << " " << script.string() << " --dim " << dim
-      << " --actions " << actions << " --hidden " << bp.hidden << " --batch " << bp.batch_size
-      << " --steps " << steps << " --warmup " << bp.warmup << " --repeats " << bp.repeats
-      << " --decide " << list.str() << " --device " << device << " --threads " << bp.threads
-      << " 2>/dev/null";
+  cmd << "OMP_NUM_THREADS=" << bp.threads << " " << bp.python << " " << script.string() << " --dim "
+      << dim << " --actions " << actions << " --hidden " << bp.hidden << " --batch "
+      << bp.batch_size << " --steps " << steps << " --warmup " << bp.warmup << " --repeats "
+      << bp.repeats << " --decide " << list.str() << " --device " << device << " --threads "
+      << bp.threads << " 2>/dev/null";
   FILE* f = popen(cmd.str().c_str(), "r");
   if (!f) {
     r->peer_reason = "cannot start " + bp.python;
@@ -128,18 +129,21 @@ bool run_peer(const PolicyBenchParams& bp, const std::string& device, int dim, i
     return false;
   }
   r->peer_steps_per_s = j.at("learner_steps_per_s").get<double>();
-  for (int64_t n : batches) r->peer_decide_per_s[n] = j.at("decisions_per_s").at(std::to_string(n)).get<double>();
+  for (int64_t n : batches)
+    r->peer_decide_per_s[n] = j.at("decisions_per_s").at(std::to_string(n)).get<double>();
   return true;
 }
 
 void run_bench(const PolicyBenchParams& bp) {
   TAILOR_CHECK(bp.grid == "full" || bp.grid == "quick",
                "tailor-bench policy: --grid must be full or quick, got '" << bp.grid << "'");
-  TAILOR_CHECK(bp.repeats >= 1 && bp.steps >= 1 && bp.warmup >= 0 && bp.threads >= 1 && bp.batch_size >= 1,
-               "tailor-bench policy: repeats, steps, threads and batch_size must be >= 1");
+  TAILOR_CHECK(
+      bp.repeats >= 1 && bp.steps >= 1 && bp.warmup >= 0 && bp.threads >= 1 && bp.batch_size >= 1,
+      "tailor-bench policy: repeats, steps, threads and batch_size must be >= 1");
   const bool quick = bp.grid == "quick";
   const int steps = quick ? std::min(bp.steps, 40) : bp.steps;
-  const std::vector<int64_t> batches = quick ? std::vector<int64_t>{1000, 10000} : parse_list(bp.decide_batches, "decide-batches");
+  const std::vector<int64_t> batches =
+      quick ? std::vector<int64_t>{1000, 10000} : parse_list(bp.decide_batches, "decide-batches");
   std::vector<int> hidden;
   for (int64_t h : parse_list(bp.hidden, "hidden")) hidden.push_back(int(h));
   torch::set_num_threads(bp.threads);
@@ -151,13 +155,15 @@ void run_bench(const PolicyBenchParams& bp) {
   sp.days = 120;
   sp.seed = bp.seed;
   const Dataset ds = generate_synthetic_shop(sp);
-  PolicySpec spec = make_policy_spec(ds, ActionSpaceParams(), MaskParams(), RewardParams(), StateFeatureParams(), {});
+  PolicySpec spec = make_policy_spec(ds, ActionSpaceParams(), MaskParams(), RewardParams(),
+                                     StateFeatureParams(), {});
   std::vector<LoggedReject> rejects;
   const LoggedDecisions L = build_logged_decisions(ds, spec, {}, &rejects);
   fit_policy_scaler(&spec, L.states.data(), L.n);
   const int D = spec.dim(), A = spec.n_actions();
-  std::printf("policy bench: state dim %d, %d actions, hidden %s, batch %d, %d threads (LibTorch %s)\n", D, A,
-              bp.hidden.c_str(), bp.batch_size, bp.threads, torch_version().c_str());
+  std::printf(
+      "policy bench: state dim %d, %d actions, hidden %s, batch %d, %d threads (LibTorch %s)\n", D,
+      A, bp.hidden.c_str(), bp.batch_size, bp.threads, torch_version().c_str());
 
   // Replay buffer of logged transitions (scaled), as the learner sees them.
   std::vector<float> scaled = L.states;
@@ -168,8 +174,9 @@ void run_bench(const PolicyBenchParams& bp) {
     if (a < 0 || !L.masks[size_t(i) * A + size_t(a)]) continue;
     const int64_t nx = L.next[size_t(i)];
     const bool term = nx < 0;
-    buf.push(&scaled[size_t(i) * D], &L.masks[size_t(i) * A], a, float(L.reward[size_t(i)]), term ? 0.0f : 0.9f,
-             term ? nullptr : &scaled[size_t(nx) * D], term ? nullptr : &L.masks[size_t(nx) * A]);
+    buf.push(&scaled[size_t(i) * D], &L.masks[size_t(i) * A], a, float(L.reward[size_t(i)]),
+             term ? 0.0f : 0.9f, term ? nullptr : &scaled[size_t(nx) * D],
+             term ? nullptr : &L.masks[size_t(nx) * A]);
   }
 
   std::vector<DeviceResult> results;
@@ -178,7 +185,8 @@ void run_bench(const PolicyBenchParams& bp) {
   while (std::getline(dl, device, ',')) {
     DeviceResult r;
     r.device = device;
-    TAILOR_CHECK(device == "cpu" || device == "cuda", "tailor-bench policy: unknown device '" << device << "'");
+    TAILOR_CHECK(device == "cpu" || device == "cuda",
+                 "tailor-bench policy: unknown device '" << device << "'");
     if (device == "cuda" && !torch_cuda_available()) {
       r.absent_reason = "no CUDA device for LibTorch";
       r.peer_reason = "not run (no CUDA device)";
@@ -210,9 +218,12 @@ void run_bench(const PolicyBenchParams& bp) {
     r.learner_steps_per_s = steps / best;
 
     // Decisions through the public API (scaling, forward, masks, exploration, draws, output).
-    const fs::path tmp = fs::temp_directory_path() / ("tailor_bench_policy_" + std::to_string(getpid()) + ".h5");
+    const fs::path tmp =
+        fs::temp_directory_path() / ("tailor_bench_policy_" + std::to_string(getpid()) + ".h5");
     PolicyApproval approval = decide_approval(1, 0, false);
-    write_checkpoint(send_policy_to_checkpoint(spec, learner, ExplorationParams(), approval, "{}", ""), tmp.string());
+    write_checkpoint(
+        send_policy_to_checkpoint(spec, learner, ExplorationParams(), approval, "{}", ""),
+        tmp.string());
     const SendPolicy policy = SendPolicy::load(tmp.string(), device);
     fs::remove(tmp);
     for (int64_t n : batches) {
@@ -249,7 +260,8 @@ void run_bench(const PolicyBenchParams& bp) {
   }
 
   // Table.
-  std::printf("\n%-6s %-28s %14s %14s %10s\n", "device", "measure", "tailor", "pytorch-py", "t/peer");
+  std::printf("\n%-6s %-28s %14s %14s %10s\n", "device", "measure", "tailor", "pytorch-py",
+              "t/peer");
   for (const DeviceResult& r : results) {
     if (!r.present) {
       std::printf("%-6s absent: %s\n", r.device.c_str(), r.absent_reason.c_str());
@@ -257,19 +269,22 @@ void run_bench(const PolicyBenchParams& bp) {
     }
     auto row = [&](const std::string& what, double ours, double peer, bool has_peer) {
       if (has_peer) {
-        std::printf("%-6s %-28s %14.1f %14.1f %10.2f\n", r.device.c_str(), what.c_str(), ours, peer, ours / peer);
+        std::printf("%-6s %-28s %14.1f %14.1f %10.2f\n", r.device.c_str(), what.c_str(), ours, peer,
+                    ours / peer);
       } else {
-        std::printf("%-6s %-28s %14.1f %14s %10s\n", r.device.c_str(), what.c_str(), ours, "absent", "-");
+        std::printf("%-6s %-28s %14.1f %14s %10s\n", r.device.c_str(), what.c_str(), ours, "absent",
+                    "-");
       }
     };
     row("learner steps/s", r.learner_steps_per_s, r.peer_steps_per_s, r.peer_present);
     for (int64_t n : batches) {
       row("decide/s, batch " + std::to_string(n), r.decide_per_s.at(n),
           r.peer_present ? r.peer_decide_per_s.at(n) : 0, r.peer_present);
-      std::printf("%-6s %-28s %14.1f %14s %10s\n", r.device.c_str(), ("  forward only, " + std::to_string(n)).c_str(),
-                  r.forward_per_s.at(n), "", "");
+      std::printf("%-6s %-28s %14.1f %14s %10s\n", r.device.c_str(),
+                  ("  forward only, " + std::to_string(n)).c_str(), r.forward_per_s.at(n), "", "");
     }
-    if (!r.peer_present) std::printf("%-6s peer absent: %s\n", r.device.c_str(), r.peer_reason.c_str());
+    if (!r.peer_present)
+      std::printf("%-6s peer absent: %s\n", r.device.c_str(), r.peer_reason.c_str());
   }
   std::fflush(stdout);
 
@@ -313,28 +328,28 @@ void run_bench(const PolicyBenchParams& bp) {
   }
 }
 
-const CommandRegistrar kRegistrar({
-    "policy",
-    "send-policy DQN learner steps/s and batched decisions/s: tailor vs PyTorch from Python",
-    [](CLI::App* sub, std::vector<std::unique_ptr<ParamSet>>& params) {
-      auto bp = std::make_shared<PolicyBenchParams>();
-      auto ps = std::make_unique<ParamSet>(sub, "bench_policy");
-      ps->add("grid", &bp->grid, "full or quick (a small grid for tests)");
-      ps->add("hidden", &bp->hidden, "hidden layer widths, comma separated");
-      ps->add("batch_size", &bp->batch_size, "transitions per learner step");
-      ps->add("steps", &bp->steps, "timed learner steps per repeat");
-      ps->add("warmup", &bp->warmup, "untimed learner steps first");
-      ps->add("decide_batches", &bp->decide_batches, "decision batch sizes, comma separated");
-      ps->add("repeats", &bp->repeats, "timed repeats (the fastest counts)");
-      ps->add("devices", &bp->devices, "cpu, cuda (comma separated)");
-      ps->add("peers", &bp->peers, "torch (PyTorch from Python) or none");
-      ps->add("threads", &bp->threads, "LibTorch and peer threads");
-      ps->add("seed", &bp->seed, "seed of the synthetic shop and batches");
-      ps->add("python", &bp->python, "python with PyTorch");
-      ps->add("json", &bp->json, "write results as JSON to this file");
-      params.push_back(std::move(ps));
-      return [bp] { run_bench(*bp); };
-    }});
+const CommandRegistrar kRegistrar(
+    {"policy",
+     "send-policy DQN learner steps/s and batched decisions/s: tailor vs PyTorch from Python",
+     [](CLI::App* sub, std::vector<std::unique_ptr<ParamSet>>& params) {
+       auto bp = std::make_shared<PolicyBenchParams>();
+       auto ps = std::make_unique<ParamSet>(sub, "bench_policy");
+       ps->add("grid", &bp->grid, "full or quick (a small grid for tests)");
+       ps->add("hidden", &bp->hidden, "hidden layer widths, comma separated");
+       ps->add("batch_size", &bp->batch_size, "transitions per learner step");
+       ps->add("steps", &bp->steps, "timed learner steps per repeat");
+       ps->add("warmup", &bp->warmup, "untimed learner steps first");
+       ps->add("decide_batches", &bp->decide_batches, "decision batch sizes, comma separated");
+       ps->add("repeats", &bp->repeats, "timed repeats (the fastest counts)");
+       ps->add("devices", &bp->devices, "cpu, cuda (comma separated)");
+       ps->add("peers", &bp->peers, "torch (PyTorch from Python) or none");
+       ps->add("threads", &bp->threads, "LibTorch and peer threads");
+       ps->add("seed", &bp->seed, "seed of the synthetic shop and batches");
+       ps->add("python", &bp->python, "python with PyTorch");
+       ps->add("json", &bp->json, "write results as JSON to this file");
+       params.push_back(std::move(ps));
+       return [bp] { run_bench(*bp); };
+     }});
 
 }  // namespace
 }  // namespace tailor

@@ -82,7 +82,8 @@ void run(const PolicyInferArgs& a) {
       j["customer"] = ds.customers.external_id[size_t(rows[i])];
       j["action"] = x.action;
       j["label"] = policy.action_label(x.action);
-      j["campaign"] = x.campaign >= 0 ? nlohmann::json(ds.campaigns[size_t(x.campaign)]) : nlohmann::json();
+      j["campaign"] =
+          x.campaign >= 0 ? nlohmann::json(ds.campaigns[size_t(x.campaign)]) : nlohmann::json();
       j["hour"] = x.hour >= 0 ? nlohmann::json(int(x.hour)) : nlohmann::json();
       j["propensity"] = x.propensity;
       nlohmann::json q = nlohmann::json::array();
@@ -110,14 +111,18 @@ const CommandRegistrar kRegistrar{CommandSpec{
     "hour, propensity, Q-values)",
     [](CLI::App* sub, std::vector<std::unique_ptr<ParamSet>>&) -> std::function<void()> {
       auto a = std::make_shared<PolicyInferArgs>();
-      sub->add_option("--dataset", a->dataset, "dataset file (.h5)")->required()->check(CLI::ExistingFile);
-      sub->add_option("--checkpoint", a->checkpoint, "send_policy checkpoint of tailor-train policy")
+      sub->add_option("--dataset", a->dataset, "dataset file (.h5)")
+          ->required()
+          ->check(CLI::ExistingFile);
+      sub->add_option("--checkpoint", a->checkpoint,
+                      "send_policy checkpoint of tailor-train policy")
           ->required()
           ->check(CLI::ExistingFile);
       sub->add_option("--output", a->output, "decisions to write (.jsonl)")->required();
-      sub->add_option("--now", a->now,
-                      "decision time: YYYY-MM-DD (00:00 UTC) or Unix seconds (default: the day after "
-                      "the last event)");
+      sub->add_option(
+          "--now", a->now,
+          "decision time: YYYY-MM-DD (00:00 UTC) or Unix seconds (default: the day after "
+          "the last event)");
       sub->add_option("--seed", a->seed, "seed of the exploration draws (use a new one per run)")
           ->capture_default_str();
       sub->add_option("--device", a->device, "cpu or cuda")->capture_default_str();
@@ -125,7 +130,8 @@ const CommandRegistrar kRegistrar{CommandSpec{
       sub->add_option("--exploration-mode", a->exploration_mode,
                       "override the checkpoint's exploration: epsilon_greedy, softmax or greedy");
       sub->add_option("--epsilon", a->epsilon, "override the checkpoint's epsilon (>= 0)");
-      sub->add_option("--temperature", a->temperature, "override the checkpoint's softmax temperature");
+      sub->add_option("--temperature", a->temperature,
+                      "override the checkpoint's softmax temperature");
       sub->add_flag("--allow-unapproved", a->allow_unapproved,
                     "decide with a checkpoint that the trainer did not approve");
       return [a] { run(*a); };

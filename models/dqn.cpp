@@ -30,7 +30,8 @@ DqnLearner::DqnLearner(int64_t in_dim, int64_t n_actions, const DqnParams& p)
       torch::optim::AdamWOptions(p.learning_rate).weight_decay(p.weight_decay));
 }
 
-torch::Tensor cql_penalty(const torch::Tensor& q, const torch::Tensor& mask, const torch::Tensor& actions) {
+torch::Tensor cql_penalty(const torch::Tensor& q, const torch::Tensor& mask,
+                          const torch::Tensor& actions) {
   const torch::Tensor q_sa = q.gather(1, actions.unsqueeze(1)).squeeze(1);
   return (torch::logsumexp(masked_q(q, mask), 1) - q_sa).mean();
 }
@@ -52,7 +53,8 @@ torch::Tensor DqnLearner::td_targets(const ReplayBatch& b) {
   torch::NoGradGuard no_grad;
   const torch::Tensor disc = cpu_view(b.discounts.data(), {n}, torch::kFloat32).to(device_);
   const torch::Tensor s2 = cpu_view(b.next_states.data(), {n, D}, torch::kFloat32).to(device_);
-  const torch::Tensor m2 = cpu_view(b.next_masks.data(), {n, A}, torch::kUInt8).to(device_).to(torch::kBool);
+  const torch::Tensor m2 =
+      cpu_view(b.next_masks.data(), {n, A}, torch::kUInt8).to(device_).to(torch::kBool);
   const torch::Tensor q2_target = nets_->target->forward(s2);
   torch::Tensor next_value;
   if (p_.double_dqn) {  // the online network picks, the target network values
@@ -71,13 +73,15 @@ DqnStepStats DqnLearner::step(const ReplayBatch& b) {
   TAILOR_CHECK(n > 0, "DQN step: empty batch");
   const torch::Tensor s = cpu_view(b.states.data(), {n, D}, torch::kFloat32).to(device_);
   const torch::Tensor a = cpu_view(b.actions.data(), {n}, torch::kInt64).to(device_);
-  const torch::Tensor m = cpu_view(b.masks.data(), {n, A}, torch::kUInt8).to(device_).to(torch::kBool);
+  const torch::Tensor m =
+      cpu_view(b.masks.data(), {n, A}, torch::kUInt8).to(device_).to(torch::kBool);
   const torch::Tensor y = td_targets(b);
   nets_->online->train();
   const torch::Tensor q = nets_->online->forward(s);
   const torch::Tensor q_sa = q.gather(1, a.unsqueeze(1)).squeeze(1);
   const torch::Tensor td = torch::nn::functional::huber_loss(
-      q_sa, y, torch::nn::functional::HuberLossFuncOptions().reduction(torch::kMean).delta(p_.huber_delta));
+      q_sa, y,
+      torch::nn::functional::HuberLossFuncOptions().reduction(torch::kMean).delta(p_.huber_delta));
   torch::Tensor loss = td;
   torch::Tensor cql = torch::zeros({}, q.options());
   if (p_.cql_alpha > 0.0) {
@@ -99,7 +103,9 @@ DqnStepStats DqnLearner::step(const ReplayBatch& b) {
   return st;
 }
 
-void DqnLearner::update_target() { update_target_network(nets_->target, nets_->online, p_.target_tau); }
+void DqnLearner::update_target() {
+  update_target_network(nets_->target, nets_->online, p_.target_tau);
+}
 
 void DqnLearner::q_values(const float* states, int64_t n, float* out) {
   const int64_t D = nets_->online->in_dim, A = nets_->online->n_actions;
@@ -108,7 +114,8 @@ void DqnLearner::q_values(const float* states, int64_t n, float* out) {
   const int64_t chunk = 65536;
   for (int64_t i = 0; i < n; i += chunk) {
     const int64_t m = std::min(chunk, n - i);
-    const torch::Tensor x = torch::from_blob(const_cast<float*>(states + i * D), {m, D}, torch::kFloat32).to(device_);
+    const torch::Tensor x =
+        torch::from_blob(const_cast<float*>(states + i * D), {m, D}, torch::kFloat32).to(device_);
     const torch::Tensor q = nets_->online->forward(x).to(torch::kCPU).contiguous();
     std::memcpy(out + i * A, q.data_ptr<float>(), sizeof(float) * size_t(m * A));
   }

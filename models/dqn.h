@@ -16,7 +16,8 @@ namespace tailor {
 
 /// The conservative penalty per batch: mean over rows of logsumexp over allowed actions of q
 /// minus q at the logged action. q: (n, A), mask: (n, A) bool, actions: (n) long.
-torch::Tensor cql_penalty(const torch::Tensor& q, const torch::Tensor& mask, const torch::Tensor& actions);
+torch::Tensor cql_penalty(const torch::Tensor& q, const torch::Tensor& mask,
+                          const torch::Tensor& actions);
 
 /// "cpu" or "cuda"; asking for CUDA without a usable device is a tailor::Error saying so.
 torch::Device resolve_torch_device(const std::string& name);

@@ -72,13 +72,16 @@ int64_t fill_offline_buffer(const LoggedDecisions& L, const std::vector<float>& 
     const bool terminal = nx < 0 || L.terminal[ii] || gamma <= 0.0;
     const float disc = terminal ? 0.0f : float(std::pow(gamma, double(L.gap_days[ii])));
     buf->push(&scaled[ii * D], &L.masks[ii * A], a, float(L.reward[ii]), disc,
-              terminal ? nullptr : &scaled[size_t(nx) * D], terminal ? nullptr : &L.masks[size_t(nx) * A]);
+              terminal ? nullptr : &scaled[size_t(nx) * D],
+              terminal ? nullptr : &L.masks[size_t(nx) * A]);
     ++pushed;
   }
   return pushed;
 }
 
-nlohmann::json estimate_json(const OpeEstimate& e) { return nlohmann::json::array({e.value, e.lo, e.hi}); }
+nlohmann::json estimate_json(const OpeEstimate& e) {
+  return nlohmann::json::array({e.value, e.lo, e.hi});
+}
 
 }  // namespace
 
@@ -97,15 +100,18 @@ PolicyTrainReport train_send_policy(const Dataset& ds, const PolicyTrainConfig& 
 
   // --- split and spec ---
   const size_t n_cust = ds.customers.size();
-  const std::vector<uint8_t> is_train = split_customers(n_cust, cfg.policy.train_share, cfg.policy.split_seed);
+  const std::vector<uint8_t> is_train =
+      split_customers(n_cust, cfg.policy.train_share, cfg.policy.split_seed);
   std::vector<int64_t> train_customers, eval_customers;
-  for (size_t c = 0; c < n_cust; ++c) (is_train[c] ? train_customers : eval_customers).push_back(int64_t(c));
+  for (size_t c = 0; c < n_cust; ++c)
+    (is_train[c] ? train_customers : eval_customers).push_back(int64_t(c));
   PolicySpec spec;
   std::unique_ptr<Checkpoint> resume_ck;
   if (!cfg.resume.empty()) {
     resume_ck = std::make_unique<Checkpoint>(read_checkpoint(cfg.resume, kSendPolicyModelType));
     spec = policy_spec_from_checkpoint(*resume_ck);
-    spdlog::info("policy: resuming from {} ({} features, {} actions)", cfg.resume, spec.dim(), spec.n_actions());
+    spdlog::info("policy: resuming from {} ({} features, {} actions)", cfg.resume, spec.dim(),
+                 spec.n_actions());
   } else {
     spec = make_policy_spec(ds, cfg.actions, cfg.masks, cfg.reward, cfg.features, train_customers);
   }
@@ -113,9 +119,10 @@ PolicyTrainReport train_send_policy(const Dataset& ds, const PolicyTrainConfig& 
     bool any_hour = false;
     for (size_t r = 0; r < ds.email_log.size() && !any_hour; ++r)
       any_hour = ds.email_log.campaign[r] >= 0 && ds.email_log.hour[r] >= 0;
-    TAILOR_CHECK(any_hour, "policy: the email log records no send hour (every sent row has hour "
-                           "-1), so hour slots cannot be learned or evaluated; set "
-                           "action_space.send_hours to [] (as configs/policy_hillstrom.yaml does)");
+    TAILOR_CHECK(any_hour,
+                 "policy: the email log records no send hour (every sent row has hour "
+                 "-1), so hour slots cannot be learned or evaluated; set "
+                 "action_space.send_hours to [] (as configs/policy_hillstrom.yaml does)");
   }
   rep.dataset_kind = spec.synth_eligibility ? "synth" : "logged";
   for (int a = 0; a < spec.n_actions(); ++a) rep.action_labels.push_back(spec.actions.label(a));
@@ -130,7 +137,8 @@ PolicyTrainReport train_send_policy(const Dataset& ds, const PolicyTrainConfig& 
   std::vector<LoggedReject> rejects;
   LoggedDecisions L = build_logged_decisions(ds, spec, eligibility, &rejects);
   write_logged_rejects(ds, rejects, output + ".rejects.csv");
-  spdlog::info("policy: {} rejected email-log rows written to {}.rejects.csv", rejects.size(), output);
+  spdlog::info("policy: {} rejected email-log rows written to {}.rejects.csv", rejects.size(),
+               output);
   rep.log_rows = int64_t(ds.email_log.size());
   rep.rejected_rows = int64_t(rejects.size());
   rep.outside_action_space = L.outside_action_space;
@@ -139,7 +147,8 @@ PolicyTrainReport train_send_policy(const Dataset& ds, const PolicyTrainConfig& 
   std::vector<uint8_t> is_val(n_cust, 0);
   for (size_t c = 0; c < n_cust; ++c)
     is_val[c] = is_train[c] && cfg.policy.validation_share > 0 &&
-                policy_uniform(cfg.policy.split_seed, c, 1, PolicyStream::kSplit) < cfg.policy.validation_share;
+                policy_uniform(cfg.policy.split_seed, c, 1, PolicyStream::kSplit) <
+                    cfg.policy.validation_share;
   for (int64_t i = 0; i < L.n; ++i) {
     const size_t c = size_t(L.customer[size_t(i)]);
     (is_train[c] ? train_rows : eval_rows).push_back(i);
@@ -149,8 +158,8 @@ PolicyTrainReport train_send_policy(const Dataset& ds, const PolicyTrainConfig& 
   for (int64_t c : train_customers)
     if (!is_val[size_t(c)]) fit_customers.push_back(c);
   TAILOR_CHECK(!train_rows.empty() && !eval_rows.empty(),
-               "policy: the split left " << train_rows.size() << " training and " << eval_rows.size()
-                                         << " evaluation decisions; need both");
+               "policy: the split left " << train_rows.size() << " training and "
+                                         << eval_rows.size() << " evaluation decisions; need both");
   rep.train_customers = int64_t(train_customers.size());
   rep.eval_customers = int64_t(eval_customers.size());
   rep.train_decisions = int64_t(train_rows.size());
@@ -206,7 +215,8 @@ PolicyTrainReport train_send_policy(const Dataset& ds, const PolicyTrainConfig& 
       double v = 0.0;
       for (size_t a = 0; a < A; ++a) v += pr[a] * val_q_hat[i * A + a];
       const int32_t a = val.action[i];
-      if (a >= 0) v += pr[size_t(a)] / val.propensity[i] * (val_reward[i] - val_q_hat[i * A + size_t(a)]);
+      if (a >= 0)
+        v += pr[size_t(a)] / val.propensity[i] * (val_reward[i] - val_q_hat[i * A + size_t(a)]);
       sum += v;
       auto& pc = per_customer[val.customer[i]];
       pc.first += v;
@@ -214,7 +224,8 @@ PolicyTrainReport train_send_policy(const Dataset& ds, const PolicyTrainConfig& 
     }
     const double mean = sum / double(nv);
     double var = 0.0;  // variance of the ratio estimator over customers (linearised)
-    for (const auto& [c, pc] : per_customer) var += (pc.first - mean * pc.second) * (pc.first - mean * pc.second);
+    for (const auto& [c, pc] : per_customer)
+      var += (pc.first - mean * pc.second) * (pc.first - mean * pc.second);
     const double k = double(per_customer.size());
     const double se = k > 1 ? std::sqrt(var * k / (k - 1)) / double(nv) : 0.0;
     const double dr = mean - cfg.policy.selection_pessimism * se;
@@ -226,11 +237,13 @@ PolicyTrainReport train_send_policy(const Dataset& ds, const PolicyTrainConfig& 
       rep.selected_value = mean;
       best_params.clear();
       torch::NoGradGuard no_grad;
-      for (const auto& t : learner.networks()->parameters()) best_params.push_back(t.detach().clone());
+      for (const auto& t : learner.networks()->parameters())
+        best_params.push_back(t.detach().clone());
     }
   };
-  TAILOR_CHECK(rep.train_transitions > 0, "policy: no training decision has a logged action in "
-                                          "the action space that the masks allow");
+  TAILOR_CHECK(rep.train_transitions > 0,
+               "policy: no training decision has a logged action in "
+               "the action space that the masks allow");
   ReplayBatch batch;
   std::vector<int64_t> idx;
   if (cfg.dqn.offline_steps > 0) {
@@ -260,8 +273,9 @@ PolicyTrainReport train_send_policy(const Dataset& ds, const PolicyTrainConfig& 
   // --- online DQN in the simulator (synthetic shop) ---
   const uint64_t shop_seed = spec.synth_eligibility ? spec.synth_params.seed : 0;
   if (cfg.dqn.online_epochs > 0) {
-    TAILOR_CHECK(spec.synth_eligibility, "dqn.online_epochs > 0 needs a synthetic-shop dataset "
-                                         "(the simulator is the synthetic shop)");
+    TAILOR_CHECK(spec.synth_eligibility,
+                 "dqn.online_epochs > 0 needs a synthetic-shop dataset "
+                 "(the simulator is the synthetic shop)");
     SynthShopSimulator sim(spec.synth_params, spec, cfg.simulator);
     ReplayBuffer online(cfg.dqn.replay_capacity, int(D), int(A));
     // Start from the logged transitions (offline-to-online).
@@ -294,14 +308,18 @@ PolicyTrainReport train_send_policy(const Dataset& ds, const PolicyTrainConfig& 
         for (int64_t i = 0; i < b.n; ++i) {
           action_distribution(ep, &q[size_t(i) * A], b.masks + size_t(i) * A, int(A), p.data());
           const uint64_t key = uint64_t(b.customers[i]) * 40009ULL + uint64_t(b.day);
-          const int a = sample_from_distribution(
-              p.data(), int(A), policy_uniform(cfg.dqn.seed + 1000003ULL * (epoch + 1), key, 0, PolicyStream::kSimulation));
+          const int a =
+              sample_from_distribution(p.data(), int(A),
+                                       policy_uniform(cfg.dqn.seed + 1000003ULL * (epoch + 1), key,
+                                                      0, PolicyStream::kSimulation));
           SimChoice& ch = out[i];
           ch.action = a;
           ch.propensity = float(p[size_t(a)]);
           const int pc = spec.actions.campaign_of(a);
           ch.campaign = pc < 0 ? -1 : ids[size_t(pc)];
-          ch.hour = pc < 0 ? -1 : (spec.actions.has_hours() ? spec.actions.hour_of(a) : spec.synth_params.rule_send_hour);
+          ch.hour = pc < 0 ? -1
+                           : (spec.actions.has_hours() ? spec.actions.hour_of(a)
+                                                       : spec.synth_params.rule_send_hour);
         }
       };
       SimObserver learn = [&](const SimDecisionBatch& b, const SimFeedback& f) {
@@ -311,7 +329,8 @@ PolicyTrainReport train_send_policy(const Dataset& ds, const PolicyTrainConfig& 
           auto it = pending.find(b.customers[i]);
           if (it != pending.end()) {
             const Pending& pd = it->second;
-            const float disc = cfg.dqn.gamma > 0 ? float(std::pow(cfg.dqn.gamma, double(b.day - pd.day))) : 0.0f;
+            const float disc =
+                cfg.dqn.gamma > 0 ? float(std::pow(cfg.dqn.gamma, double(b.day - pd.day))) : 0.0f;
             online.push(pd.state.data(), pd.mask.data(), pd.action, pd.reward, disc,
                         disc > 0 ? s_new : nullptr, disc > 0 ? m_new : nullptr);
           }
@@ -329,7 +348,8 @@ PolicyTrainReport train_send_policy(const Dataset& ds, const PolicyTrainConfig& 
           pd.day = b.day;
         }
         for (int k = 0; k < cfg.dqn.online_updates_per_day; ++k) {
-          SynthRng rng = policy_rng(cfg.dqn.seed, uint64_t(learner.steps()), PolicyStream::kBatches);
+          SynthRng rng =
+              policy_rng(cfg.dqn.seed, uint64_t(learner.steps()), PolicyStream::kBatches);
           online.sample_indices(cfg.dqn.batch_size, rng, &idx);
           online.gather(idx, &batch);
           rep.final_loss = learner.step(batch).loss;
@@ -337,12 +357,14 @@ PolicyTrainReport train_send_policy(const Dataset& ds, const PolicyTrainConfig& 
           if (learner.steps() % cfg.policy.select_every == 0) select();
         }
       };
-      const SimulationTotals t = sim.run(fit_customers, shop_seed + 7919ULL * uint64_t(epoch + 1), behaviour, learn);
+      const SimulationTotals t =
+          sim.run(fit_customers, shop_seed + 7919ULL * uint64_t(epoch + 1), behaviour, learn);
       for (auto& [c, pd] : pending)  // the simulated year ends: truncate as terminal
         online.push(pd.state.data(), pd.mask.data(), pd.action, pd.reward, 0.0f, nullptr, nullptr);
-      spdlog::info("policy online epoch {}: {} decisions, {} sends, value {:.4f} per customer, "
-                   "{} learner steps so far",
-                   epoch + 1, t.decisions, t.sends, t.per_customer(kMetricReward), learner.steps());
+      spdlog::info(
+          "policy online epoch {}: {} decisions, {} sends, value {:.4f} per customer, "
+          "{} learner steps so far",
+          epoch + 1, t.decisions, t.sends, t.per_customer(kMetricReward), learner.steps());
     }
   }
   rep.total_steps = learner.steps();
@@ -351,8 +373,8 @@ PolicyTrainReport train_send_policy(const Dataset& ds, const PolicyTrainConfig& 
     torch::NoGradGuard no_grad;
     auto params = learner.networks()->parameters();
     for (size_t k = 0; k < params.size(); ++k) params[k].copy_(best_params[k]);
-    spdlog::info("policy: selected the networks of step {} (validation DR {:.6f})", rep.selected_step,
-                 rep.selected_value);
+    spdlog::info("policy: selected the networks of step {} (validation DR {:.6f})",
+                 rep.selected_step, rep.selected_value);
   }
 
   // --- off-policy evaluation on the evaluation customers ---
@@ -371,7 +393,8 @@ PolicyTrainReport train_send_policy(const Dataset& ds, const PolicyTrainConfig& 
     rm.fit(tr.states.data(), int64_t(fit_rows.size()), int(D), tr.action.data(), int(A), targets,
            cfg.ope.ridge_lambda);
   }
-  OffPolicyEvaluator evaluator(int64_t(n_ev), int(A), ev.action, ev.propensity, ev.customer, cfg.ope);
+  OffPolicyEvaluator evaluator(int64_t(n_ev), int(A), ev.action, ev.propensity, ev.customer,
+                               cfg.ope);
   const auto observed = L.metric_columns(spec.reward, eval_rows);
   for (int m = 0; m < kPolicyMetricCount; ++m) {
     std::vector<float> qh(n_ev * A);
@@ -399,8 +422,10 @@ PolicyTrainReport train_send_policy(const Dataset& ds, const PolicyTrainConfig& 
       const SynthLatentCustomer& lc = latent[size_t(ev.customer[size_t(i)])];
       for (size_t a = 1; a < A; ++a) {
         const int pc = spec.actions.campaign_of(int(a));
-        const int hour = spec.actions.has_hours() ? spec.actions.hour_of(int(a)) : spec.synth_params.rule_send_hour;
-        const DecisionOutcome o = synth_expected_outcome(model, synth_ctx->catalog, lc, synth_ctx->state[r], ids[size_t(pc)], hour);
+        const int hour = spec.actions.has_hours() ? spec.actions.hour_of(int(a))
+                                                  : spec.synth_params.rule_send_hour;
+        const DecisionOutcome o = synth_expected_outcome(
+            model, synth_ctx->catalog, lc, synth_ctx->state[r], ids[size_t(pc)], hour);
         const auto mv = decision_metrics(spec.reward, o);
         for (int m = 0; m < kPolicyMetricCount; ++m)
           truth_table[(size_t(i) * A + a) * kPolicyMetricCount + size_t(m)] = float(mv[size_t(m)]);
@@ -426,7 +451,8 @@ PolicyTrainReport train_send_policy(const Dataset& ds, const PolicyTrainConfig& 
           for (int m = 0; m < kPolicyMetricCount; ++m)
             t[size_t(m)] += double(p) * truth_table[(i * A + a) * kPolicyMetricCount + size_t(m)];
         }
-      for (int m = 0; m < kPolicyMetricCount; ++m) row.truth[size_t(m)] = t[size_t(m)] / double(n_ev);
+      for (int m = 0; m < kPolicyMetricCount; ++m)
+        row.truth[size_t(m)] = t[size_t(m)] / double(n_ev);
     }
     evaluator.add_policy(name, probs);
     rep.policies.push_back(row);
@@ -454,7 +480,8 @@ PolicyTrainReport train_send_policy(const Dataset& ds, const PolicyTrainConfig& 
   for (size_t i = 0; i < n_ev; ++i) {
     int allowed = 0;
     for (size_t a = 0; a < A; ++a) allowed += ev.masks[i * A + a] != 0;
-    for (size_t a = 0; a < A; ++a) probs[i * A + a] = ev.masks[i * A + a] ? 1.0f / float(allowed) : 0.0f;
+    for (size_t a = 0; a < A; ++a)
+      probs[i * A + a] = ev.masks[i * A + a] ? 1.0f / float(allowed) : 0.0f;
   }
   add_policy("uniform random", "uniform");
   if (spec.synth_eligibility) {  // send to everyone at the baseline hour, highest-priority campaign
@@ -501,7 +528,8 @@ PolicyTrainReport train_send_policy(const Dataset& ds, const PolicyTrainConfig& 
   evaluator.run();
   for (size_t k = 0; k < rep.policies.size(); ++k) {
     rep.policies[k].weights = evaluator.weights(int(k));
-    for (int m = 0; m < kPolicyMetricCount; ++m) rep.policies[k].estimates[size_t(m)] = evaluator.result(int(k), m);
+    for (int m = 0; m < kPolicyMetricCount; ++m)
+      rep.policies[k].estimates[size_t(m)] = evaluator.result(int(k), m);
   }
   rep.logging_truth.fill(kNaN);
   for (int m = 0; m < kPolicyMetricCount; ++m) rep.logging[size_t(m)] = evaluator.on_policy(m);
@@ -515,16 +543,20 @@ PolicyTrainReport train_send_policy(const Dataset& ds, const PolicyTrainConfig& 
       const SynthLatentCustomer lc = synth_latent_customer(spec.synth_params, ev.customer[i]);
       for (const SynthAction& a : logging.distribution(synth_ctx->eligible[r], s.fatigue)) {
         if (a.campaign < 0) continue;
-        const auto mv = decision_metrics(spec.reward, synth_expected_outcome(model, synth_ctx->catalog, lc, s, a.campaign, a.hour));
+        const auto mv = decision_metrics(
+            spec.reward,
+            synth_expected_outcome(model, synth_ctx->catalog, lc, s, a.campaign, a.hour));
         for (int m = 0; m < kPolicyMetricCount; ++m) t[size_t(m)] += a.propensity * mv[size_t(m)];
       }
     }
-    for (int m = 0; m < kPolicyMetricCount; ++m) rep.logging_truth[size_t(m)] = t[size_t(m)] / double(n_ev);
+    for (int m = 0; m < kPolicyMetricCount; ++m)
+      rep.logging_truth[size_t(m)] = t[size_t(m)] / double(n_ev);
   }
 
   // --- approval ---
   const OpeResult& learned = evaluator.result(0, kMetricReward);
-  rep.approval = decide_approval(learned.dr.lo, rep.logging[kMetricReward].value, cfg.force_approve);
+  rep.approval =
+      decide_approval(learned.dr.lo, rep.logging[kMetricReward].value, cfg.force_approve);
 
   // --- simulated years of the evaluation customers (synthetic shop) ---
   if (spec.synth_eligibility && cfg.policy.simulate) {
@@ -538,12 +570,16 @@ PolicyTrainReport train_send_policy(const Dataset& ds, const PolicyTrainConfig& 
             learner.q_values(st.data(), b.n, q.data());
             pr->resize(size_t(b.n) * A);
             for (int64_t i = 0; i < b.n; ++i)
-              action_distribution(ex, &q[size_t(i) * A], b.masks + size_t(i) * A, int(A), &(*pr)[size_t(i) * A]);
+              action_distribution(ex, &q[size_t(i) * A], b.masks + size_t(i) * A, int(A),
+                                  &(*pr)[size_t(i) * A]);
           });
-      rep.simulated.push_back({"learned (" + ex.mode + ")", seed, sim.run(eval_customers, seed, learned_policy)});
+      rep.simulated.push_back(
+          {"learned (" + ex.mode + ")", seed, sim.run(eval_customers, seed, learned_policy)});
       rep.simulated.push_back({"logging", seed, sim.run(eval_customers, seed)});
-      rep.simulated.push_back({"everyone at " + std::to_string(cfg.policy.baseline_send_hour) + ":00", seed,
-                               sim.run(eval_customers, seed, sim_policy_send_everyone(spec, cfg.policy.baseline_send_hour))});
+      rep.simulated.push_back(
+          {"everyone at " + std::to_string(cfg.policy.baseline_send_hour) + ":00", seed,
+           sim.run(eval_customers, seed,
+                   sim_policy_send_everyone(spec, cfg.policy.baseline_send_hour))});
     }
   }
 
@@ -599,27 +635,26 @@ std::string PolicyTrainReport::to_json() const {
                 {"eval_customers", eval_customers},
                 {"train_decisions", train_decisions},
                 {"eval_decisions", eval_decisions}};
-  j["training"] = {{"transitions", train_transitions},
-                   {"validation_decisions", validation_decisions},
-                   {"selected_step", selected_step},
-                   {"selected_validation_dr", selected_value},
-                   {"offline_steps", offline_steps},
-                   {"online_steps", online_steps},
-                   {"total_steps", total_steps},
-                   {"final_loss", final_loss}};
+  j["training"] = {
+      {"transitions", train_transitions}, {"validation_decisions", validation_decisions},
+      {"selected_step", selected_step},   {"selected_validation_dr", selected_value},
+      {"offline_steps", offline_steps},   {"online_steps", online_steps},
+      {"total_steps", total_steps},       {"final_loss", final_loss}};
   j["actions"] = action_labels;
   std::vector<std::string> metrics;
   for (int m = 0; m < kPolicyMetricCount; ++m) metrics.push_back(policy_metric_name(m));
   j["metrics"] = metrics;
   for (int m = 0; m < kPolicyMetricCount; ++m) {
     j["logging"][metrics[size_t(m)]] = estimate_json(logging[size_t(m)]);
-    if (std::isfinite(logging_truth[size_t(m)])) j["logging_truth"][metrics[size_t(m)]] = logging_truth[size_t(m)];
+    if (std::isfinite(logging_truth[size_t(m)]))
+      j["logging_truth"][metrics[size_t(m)]] = logging_truth[size_t(m)];
   }
   for (const auto& p : policies) {
-    nlohmann::json pj = {{"name", p.name},
-                         {"kind", p.kind},
-                         {"email_rate", p.email_rate},
-                         {"weights", {{"mean", p.weights.mean}, {"max", p.weights.max}, {"ess", p.weights.ess}}}};
+    nlohmann::json pj = {
+        {"name", p.name},
+        {"kind", p.kind},
+        {"email_rate", p.email_rate},
+        {"weights", {{"mean", p.weights.mean}, {"max", p.weights.max}, {"ess", p.weights.ess}}}};
     for (int m = 0; m < kPolicyMetricCount; ++m) {
       const OpeResult& e = p.estimates[size_t(m)];
       pj["estimates"][metrics[size_t(m)]] = {{"ips", estimate_json(e.ips)},
@@ -637,7 +672,8 @@ std::string PolicyTrainReport::to_json() const {
                          {"decisions", s.totals.decisions},
                          {"sends", s.totals.sends},
                          {"mask_violations", s.totals.mask_violations}};
-    for (int m = 0; m < kPolicyMetricCount; ++m) sj["per_customer"][metrics[size_t(m)]] = s.totals.per_customer(m);
+    for (int m = 0; m < kPolicyMetricCount; ++m)
+      sj["per_customer"][metrics[size_t(m)]] = s.totals.per_customer(m);
     j["simulation"].push_back(sj);
   }
   // Calibration on synthetic data: how many policies have their true value inside each interval.
@@ -652,7 +688,8 @@ std::string PolicyTrainReport::to_json() const {
         snips += e.snips.lo <= t && t <= e.snips.hi;
         dr += e.dr.lo <= t && t <= e.dr.hi;
       }
-      j["coverage"][metrics[size_t(m)]] = {{"policies", n}, {"ips", ips}, {"snips", snips}, {"dr", dr}};
+      j["coverage"][metrics[size_t(m)]] = {
+          {"policies", n}, {"ips", ips}, {"snips", snips}, {"dr", dr}};
     }
   }
   j["learned_stop_share"] = learned_stop_share;
@@ -668,20 +705,20 @@ std::string PolicyTrainReport::to_json() const {
 std::string PolicyTrainReport::to_text() const {
   std::ostringstream os;
   char buf[512];
-  std::snprintf(buf, sizeof buf,
-                "send policy (%s data): %lld log rows, %lld rejected, %lld logged actions outside the "
-                "action space, %lld masked\n"
-                "  split: %lld training customers (%lld decisions), %lld evaluation customers (%lld "
-                "decisions)\n"
-                "  training: %lld transitions, %lld offline + %lld online learner steps, final loss %.5f\n"
-                "  model selection: %lld validation decisions, kept the networks of step %lld "
-                "(validation DR %.6g)\n",
-                dataset_kind.c_str(), (long long)log_rows, (long long)rejected_rows,
-                (long long)outside_action_space, (long long)logged_action_masked,
-                (long long)train_customers, (long long)train_decisions, (long long)eval_customers,
-                (long long)eval_decisions, (long long)train_transitions, (long long)offline_steps,
-                (long long)online_steps, final_loss, (long long)validation_decisions,
-                (long long)selected_step, selected_value);
+  std::snprintf(
+      buf, sizeof buf,
+      "send policy (%s data): %lld log rows, %lld rejected, %lld logged actions outside the "
+      "action space, %lld masked\n"
+      "  split: %lld training customers (%lld decisions), %lld evaluation customers (%lld "
+      "decisions)\n"
+      "  training: %lld transitions, %lld offline + %lld online learner steps, final loss %.5f\n"
+      "  model selection: %lld validation decisions, kept the networks of step %lld "
+      "(validation DR %.6g)\n",
+      dataset_kind.c_str(), (long long)log_rows, (long long)rejected_rows,
+      (long long)outside_action_space, (long long)logged_action_masked, (long long)train_customers,
+      (long long)train_decisions, (long long)eval_customers, (long long)eval_decisions,
+      (long long)train_transitions, (long long)offline_steps, (long long)online_steps, final_loss,
+      (long long)validation_decisions, (long long)selected_step, selected_value);
   os << buf;
   const bool has_truth = !policies.empty() && std::isfinite(policies[0].truth[0]);
   auto fmt = [](const OpeEstimate& e) {
@@ -689,12 +726,16 @@ std::string PolicyTrainReport::to_text() const {
     std::snprintf(b, sizeof b, "%9.5f [%9.5f, %9.5f]", e.value, e.lo, e.hi);
     return std::string(b);
   };
-  for (int m : {int(kMetricReward), int(kMetricClicks), int(kMetricConversions), int(kMetricRevenue), int(kMetricUnsubscribes)}) {
-    os << "\n" << policy_metric_name(m) << " per decision (evaluation customers; 95% bootstrap intervals over customers)\n";
-    std::snprintf(buf, sizeof buf, "  %-28s %6s  %-33s %-33s %-33s%s\n", "policy", "email", "IPS", "SNIPS", "DR",
-                  has_truth ? "      true" : "");
+  for (int m : {int(kMetricReward), int(kMetricClicks), int(kMetricConversions),
+                int(kMetricRevenue), int(kMetricUnsubscribes)}) {
+    os << "\n"
+       << policy_metric_name(m)
+       << " per decision (evaluation customers; 95% bootstrap intervals over customers)\n";
+    std::snprintf(buf, sizeof buf, "  %-28s %6s  %-33s %-33s %-33s%s\n", "policy", "email", "IPS",
+                  "SNIPS", "DR", has_truth ? "      true" : "");
     os << buf;
-    std::snprintf(buf, sizeof buf, "  %-28s %6s  %-33s %-33s %-33s", "logging (on-policy mean)", "", fmt(logging[size_t(m)]).c_str(), "", "");
+    std::snprintf(buf, sizeof buf, "  %-28s %6s  %-33s %-33s %-33s", "logging (on-policy mean)", "",
+                  fmt(logging[size_t(m)]).c_str(), "", "");
     os << buf;
     if (has_truth) {
       std::snprintf(buf, sizeof buf, " %9.5f", logging_truth[size_t(m)]);
@@ -705,8 +746,9 @@ std::string PolicyTrainReport::to_text() const {
       // Reward: every policy; other metrics: all but the constant sends (see the JSON).
       if (m != kMetricReward && p.kind == "constant" && p.name != "no email") continue;
       const OpeResult& e = p.estimates[size_t(m)];
-      std::snprintf(buf, sizeof buf, "  %-28s %6.3f  %-33s %-33s %-33s", p.name.substr(0, 28).c_str(), p.email_rate,
-                    fmt(e.ips).c_str(), fmt(e.snips).c_str(), fmt(e.dr).c_str());
+      std::snprintf(buf, sizeof buf, "  %-28s %6.3f  %-33s %-33s %-33s",
+                    p.name.substr(0, 28).c_str(), p.email_rate, fmt(e.ips).c_str(),
+                    fmt(e.snips).c_str(), fmt(e.dr).c_str());
       os << buf;
       if (has_truth) {
         std::snprintf(buf, sizeof buf, " %9.5f", p.truth[size_t(m)]);
@@ -716,26 +758,31 @@ std::string PolicyTrainReport::to_text() const {
     }
   }
   if (!simulated.empty()) {
-    os << "\nsimulated year of the evaluation customers (true model; per customer; masks = decisions "
+    os << "\nsimulated year of the evaluation customers (true model; per customer; masks = "
+          "decisions "
           "that broke a mask)\n";
-    std::snprintf(buf, sizeof buf, "  %-28s %6s %10s %10s %10s %10s %10s %10s %6s\n", "policy", "seed", "reward",
-                  "clicks", "convers.", "revenue", "unsubs", "emails", "masks");
+    std::snprintf(buf, sizeof buf, "  %-28s %6s %10s %10s %10s %10s %10s %10s %6s\n", "policy",
+                  "seed", "reward", "clicks", "convers.", "revenue", "unsubs", "emails", "masks");
     os << buf;
     for (const auto& s : simulated) {
       // The logging policy is the shop's own and not bound by the policy's masks.
-      const std::string viol = s.policy == "logging" ? "-" : std::to_string(s.totals.mask_violations);
-      std::snprintf(buf, sizeof buf, "  %-28s %6llu %10.4f %10.4f %10.4f %10.3f %10.5f %10.2f %6s\n",
-                    s.policy.substr(0, 28).c_str(), (unsigned long long)s.seed, s.totals.per_customer(kMetricReward),
-                    s.totals.per_customer(kMetricClicks), s.totals.per_customer(kMetricConversions),
-                    s.totals.per_customer(kMetricRevenue), s.totals.per_customer(kMetricUnsubscribes),
-                    s.totals.per_customer(kMetricEmails), viol.c_str());
+      const std::string viol =
+          s.policy == "logging" ? "-" : std::to_string(s.totals.mask_violations);
+      std::snprintf(
+          buf, sizeof buf, "  %-28s %6llu %10.4f %10.4f %10.4f %10.3f %10.5f %10.2f %6s\n",
+          s.policy.substr(0, 28).c_str(), (unsigned long long)s.seed,
+          s.totals.per_customer(kMetricReward), s.totals.per_customer(kMetricClicks),
+          s.totals.per_customer(kMetricConversions), s.totals.per_customer(kMetricRevenue),
+          s.totals.per_customer(kMetricUnsubscribes), s.totals.per_customer(kMetricEmails),
+          viol.c_str());
       os << buf;
     }
   }
-  std::snprintf(buf, sizeof buf,
-                "\nlearned (greedy) sends no email in %.1f%% of the %lld evaluation decisions where an "
-                "email was allowed\n",
-                100.0 * learned_stop_share, (long long)decisions_with_send_allowed);
+  std::snprintf(
+      buf, sizeof buf,
+      "\nlearned (greedy) sends no email in %.1f%% of the %lld evaluation decisions where an "
+      "email was allowed\n",
+      100.0 * learned_stop_share, (long long)decisions_with_send_allowed);
   os << buf;
   os << approval.reason << "\n";
   return os.str();

@@ -5,9 +5,9 @@
 #pragma once
 
 #include <array>
-#include <memory>
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -42,7 +42,7 @@ struct PolicyTrainConfig {
 /// One evaluated policy.
 struct PolicyValueRow {
   std::string name;
-  std::string kind;  ///< learned, logging, uniform, constant, baseline
+  std::string kind;       ///< learned, logging, uniform, constant, baseline
   double email_rate = 0;  ///< exact: mean over evaluation decisions of P(send)
   OpeWeights weights;
   std::array<OpeResult, kPolicyMetricCount> estimates;

@@ -35,13 +35,15 @@ torch::Tensor masked_q(const torch::Tensor& q, const torch::Tensor& mask) {
   return q.masked_fill(mask.logical_not(), -std::numeric_limits<float>::infinity());
 }
 
-std::tuple<torch::Tensor, torch::Tensor> masked_max(const torch::Tensor& q, const torch::Tensor& mask) {
+std::tuple<torch::Tensor, torch::Tensor> masked_max(const torch::Tensor& q,
+                                                    const torch::Tensor& mask) {
   // torch::max's index among ties is unspecified across versions and devices: take the lowest
   // index whose value equals the max.
   const torch::Tensor m = masked_q(q, mask);
   const torch::Tensor best = std::get<0>(m.max(1, /*keepdim=*/true));
   const int64_t A = q.size(1);
-  const torch::Tensor idx = torch::arange(A, q.options().dtype(torch::kLong)).unsqueeze(0).expand_as(m);
+  const torch::Tensor idx =
+      torch::arange(A, q.options().dtype(torch::kLong)).unsqueeze(0).expand_as(m);
   const torch::Tensor cand = torch::where(m == best, idx, torch::full_like(idx, A));
   const torch::Tensor arg = std::get<0>(cand.min(1));
   return {best.squeeze(1), arg};

@@ -31,7 +31,8 @@ TORCH_MODULE(DqnNetworks);
 torch::Tensor masked_q(const torch::Tensor& q, const torch::Tensor& mask);
 /// Max over allowed actions and its argmax (lowest index among ties). Every row must allow at
 /// least one action (no email always is).
-std::tuple<torch::Tensor, torch::Tensor> masked_max(const torch::Tensor& q, const torch::Tensor& mask);
+std::tuple<torch::Tensor, torch::Tensor> masked_max(const torch::Tensor& q,
+                                                    const torch::Tensor& mask);
 
 /// target <- tau * online + (1 - tau) * target for every parameter (tau = 1: hard copy).
 void update_target_network(QNetwork& target, QNetwork& online, double tau);

@@ -55,11 +55,11 @@ SendPolicy SendPolicy::load(const std::string& path, const std::string& device) 
   const Checkpoint ck = read_checkpoint(path, kSendPolicyModelType);
   impl->spec = policy_spec_from_checkpoint(ck);
   impl->meta = send_policy_meta_from_checkpoint(ck);
-  TAILOR_CHECK(impl->meta.in_dim == impl->spec.dim() && impl->meta.n_actions == impl->spec.n_actions(),
-               "checkpoint " << path << ": network shape " << impl->meta.in_dim << " -> "
-                             << impl->meta.n_actions << " does not match the spec ("
-                             << impl->spec.dim() << " features, " << impl->spec.n_actions()
-                             << " actions)");
+  TAILOR_CHECK(
+      impl->meta.in_dim == impl->spec.dim() && impl->meta.n_actions == impl->spec.n_actions(),
+      "checkpoint " << path << ": network shape " << impl->meta.in_dim << " -> "
+                    << impl->meta.n_actions << " does not match the spec (" << impl->spec.dim()
+                    << " features, " << impl->spec.n_actions() << " actions)");
   impl->device = resolve_torch_device(device);
   impl->nets = DqnNetworks(impl->meta.in_dim, impl->meta.dqn.hidden, impl->meta.n_actions);
   module_from_checkpoint(*impl->nets, ck);
@@ -127,13 +127,16 @@ void SendPolicy::decide_states(const float* raw_states, const uint8_t* masks, in
   }
 }
 
-std::vector<SendDecision> SendPolicy::decide(const Dataset& ds, const std::vector<int64_t>& customers,
-                                             UnixTime now, uint64_t seed) const {
+std::vector<SendDecision> SendPolicy::decide(const Dataset& ds,
+                                             const std::vector<int64_t>& customers, UnixTime now,
+                                             uint64_t seed) const {
   std::shared_ptr<DatasetCustomerIndex> index;
   {
     std::lock_guard<std::mutex> lock(impl_->index_mutex);
-    if (impl_->indexed != &ds || !impl_->index || impl_->index->n_customers != ds.customers.size() ||
-        impl_->index->n_tx != ds.transactions.size() || impl_->index->n_email != ds.email_log.size()) {
+    if (impl_->indexed != &ds || !impl_->index ||
+        impl_->index->n_customers != ds.customers.size() ||
+        impl_->index->n_tx != ds.transactions.size() ||
+        impl_->index->n_email != ds.email_log.size()) {
       impl_->index = std::make_shared<DatasetCustomerIndex>(index_dataset_by_customer(ds));
       impl_->indexed = &ds;
     }

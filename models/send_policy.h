@@ -77,8 +77,8 @@ class SendPolicy {
   /// Decisions from raw (unscaled) states (n, dim) and masks (n, n_actions) as built by
   /// build_decision_inputs; row i draws with key keys[i]. `dataset_campaign` maps policy
   /// campaigns to Dataset::campaigns rows (nullptr: identity).
-  void decide_states(const float* raw_states, const uint8_t* masks, int64_t n,
-                     const uint64_t* keys, uint64_t seed, const int16_t* dataset_campaign,
+  void decide_states(const float* raw_states, const uint8_t* masks, int64_t n, const uint64_t* keys,
+                     uint64_t seed, const int16_t* dataset_campaign,
                      std::vector<SendDecision>* out) const;
   /// Action probabilities (n, n_actions) of the exploration distribution for raw states.
   void action_probabilities(const float* raw_states, const uint8_t* masks, int64_t n,

@@ -29,7 +29,8 @@ Checkpoint send_policy_to_checkpoint(const PolicySpec& spec, DqnLearner& learner
 }
 
 SendPolicyMeta send_policy_meta_from_checkpoint(const Checkpoint& ck) {
-  const std::string where = "checkpoint " + (ck.path.empty() ? std::string("(in memory)") : ck.path);
+  const std::string where =
+      "checkpoint " + (ck.path.empty() ? std::string("(in memory)") : ck.path);
   SendPolicyMeta m;
   check_tensor(ck, "meta/network/in_dim", TensorDType::kInt64, {});
   check_tensor(ck, "meta/network/n_actions", TensorDType::kInt64, {});

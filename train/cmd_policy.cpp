@@ -42,7 +42,8 @@ void run(const PolicyTrainArgs& a, PolicyTrainConfig cfg,
   std::fputs(rep.to_text().c_str(), stdout);
   if (rep.approval.forced)
     std::printf("WARNING: the checkpoint is marked approved only because of --force-approve\n");
-  std::printf("checkpoint -> %s (%s)\n", a.output.c_str(), rep.approval.approved ? "approved" : "NOT approved");
+  std::printf("checkpoint -> %s (%s)\n", a.output.c_str(),
+              rep.approval.approved ? "approved" : "NOT approved");
   if (!a.report.empty()) {
     AtomicOutputFile out(a.report);
     out.stream() << rep.to_json() << "\n";

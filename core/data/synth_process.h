@@ -40,9 +40,9 @@ struct SynthOutcome {
   bool sent = false;
   UnixTime time = 0;  ///< send time (send) or local midnight (no email), UTC seconds
   bool opened = false, clicked = false, converted = false, unsubscribed = false;
-  double revenue = 0.0;  ///< value of the converted basket, 0 otherwise
-  SynthResponse response;            ///< true probabilities of the action (all 0 for no email)
-  double expected_order_value = 0;   ///< true expected value of a converted basket today
+  double revenue = 0.0;             ///< value of the converted basket, 0 otherwise
+  SynthResponse response;           ///< true probabilities of the action (all 0 for no email)
+  double expected_order_value = 0;  ///< true expected value of a converted basket today
 };
 
 /// Steps customer i through the history: `start`, then for d = first_day() .. days-1 in order:

@@ -14,8 +14,8 @@ ActionSpace::ActionSpace(std::vector<std::string> campaign_names, std::vector<in
     const int h = send_hours_[k];
     TAILOR_CHECK(h >= 0 && h <= 23, "action_space.send_hours: " << h << " is not an hour 0..23");
     TAILOR_CHECK(k == 0 || h > send_hours_[k - 1],
-                 "action_space.send_hours must be increasing and distinct, got " << h << " after "
-                                                                                 << send_hours_[k - 1]);
+                 "action_space.send_hours must be increasing and distinct, got "
+                     << h << " after " << send_hours_[k - 1]);
     hour_slot_[h] = static_cast<int>(k);
   }
   for (size_t i = 0; i < campaign_names_.size(); ++i) {
@@ -31,9 +31,9 @@ ActionSpace ActionSpace::from_params(const ActionSpaceParams& p,
                                      const std::vector<std::string>& dataset_campaigns) {
   if (p.campaigns.empty()) return ActionSpace(dataset_campaigns, p.send_hours);
   for (const std::string& c : p.campaigns)
-    TAILOR_CHECK(std::find(dataset_campaigns.begin(), dataset_campaigns.end(), c) !=
-                     dataset_campaigns.end(),
-                 "action_space.campaigns: '" << c << "' is not a campaign of the dataset");
+    TAILOR_CHECK(
+        std::find(dataset_campaigns.begin(), dataset_campaigns.end(), c) != dataset_campaigns.end(),
+        "action_space.campaigns: '" << c << "' is not a campaign of the dataset");
   return ActionSpace(p.campaigns, p.send_hours);
 }
 
@@ -56,7 +56,7 @@ int ActionSpace::action_of(int campaign, int hour) const {
 std::string ActionSpace::label(int a) const {
   if (a <= 0) return "none";
   std::string s = campaign_names_[static_cast<size_t>(campaign_of(a))];
-  if (has_hours()) s += "@" + std::to_string(hour_of(a));
+  if (has_hours()) s += " " + std::to_string(hour_of(a)) + "h";
   return s;
 }
 

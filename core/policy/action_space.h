@@ -45,7 +45,7 @@ class ActionSpace {
   /// not in the space. campaign -1 is action 0. Without an hour choice any hour (-1 included)
   /// maps to the campaign's one action.
   int action_of(int campaign, int hour) const;
-  /// "none", "mens", "new_arrivals@10".
+  /// "none", "mens", "new_arrivals 10h" (no "@": outputs are checked for email addresses).
   std::string label(int a) const;
 
   const std::vector<std::string>& campaign_names() const { return campaign_names_; }

@@ -8,8 +8,9 @@
 namespace tailor {
 
 void check_exploration_params(const ExplorationParams& p) {
-  TAILOR_CHECK(p.mode == "epsilon_greedy" || p.mode == "softmax" || p.mode == "greedy",
-               "exploration.mode must be epsilon_greedy, softmax or greedy, got '" << p.mode << "'");
+  TAILOR_CHECK(
+      p.mode == "epsilon_greedy" || p.mode == "softmax" || p.mode == "greedy",
+      "exploration.mode must be epsilon_greedy, softmax or greedy, got '" << p.mode << "'");
   TAILOR_CHECK(p.epsilon >= 0.0 && p.epsilon <= 1.0,
                "exploration.epsilon must be in [0, 1], got " << p.epsilon);
   TAILOR_CHECK(p.temperature > 0.0 && std::isfinite(p.temperature),
@@ -41,8 +42,7 @@ void action_distribution(const ExplorationParams& p, const float* q, const uint8
   }
   const double eps = p.mode == "greedy" ? 0.0 : p.epsilon;
   const int best = best_allowed_action(q, mask, n_actions);
-  for (int a = 0; a < n_actions; ++a)
-    probs[a] = (a == 0 || mask[a]) ? eps / allowed : 0.0;
+  for (int a = 0; a < n_actions; ++a) probs[a] = (a == 0 || mask[a]) ? eps / allowed : 0.0;
   probs[best] += 1.0 - eps;
 }
 

@@ -52,7 +52,8 @@ std::vector<std::vector<double>> LoggedDecisions::metric_columns(
   std::vector<std::vector<double>> cols(kPolicyMetricCount, std::vector<double>(rows.size()));
   for (size_t j = 0; j < rows.size(); ++j) {
     const auto m = decision_metrics(p, outcome[static_cast<size_t>(rows[j])]);
-    for (int k = 0; k < kPolicyMetricCount; ++k) cols[static_cast<size_t>(k)][j] = m[static_cast<size_t>(k)];
+    for (int k = 0; k < kPolicyMetricCount; ++k)
+      cols[static_cast<size_t>(k)][j] = m[static_cast<size_t>(k)];
   }
   return cols;
 }
@@ -161,13 +162,17 @@ LoggedDecisions build_logged_decisions(const Dataset& ds, const PolicySpec& spec
       const size_t c = size_t(ci);
       if (count[c + 1] == count[c]) continue;
       const int16_t tz = cu.tz_offset_min[c];
-      er.assign(em_rows.rows.begin() + em_rows.offsets[c], em_rows.rows.begin() + em_rows.offsets[c + 1]);
-      std::stable_sort(er.begin(), er.end(), [&](uint32_t a, uint32_t b) { return e.time[a] < e.time[b]; });
-      trow.assign(tx_rows.rows.begin() + tx_rows.offsets[c], tx_rows.rows.begin() + tx_rows.offsets[c + 1]);
+      er.assign(em_rows.rows.begin() + em_rows.offsets[c],
+                em_rows.rows.begin() + em_rows.offsets[c + 1]);
+      std::stable_sort(er.begin(), er.end(),
+                       [&](uint32_t a, uint32_t b) { return e.time[a] < e.time[b]; });
+      trow.assign(tx_rows.rows.begin() + tx_rows.offsets[c],
+                  tx_rows.rows.begin() + tx_rows.offsets[c + 1]);
       hist.reset(cu.signup_time[c], tz);
       for (uint32_t r : trow)
-        hist.add_line(tx.time[r], tx.invoice[r], tx.kind[r], binding.product_slot[size_t(tx.product[r])],
-                      tx.quantity[r], tx.unit_price[r]);
+        hist.add_line(tx.time[r], tx.invoice[r], tx.kind[r],
+                      binding.product_slot[size_t(tx.product[r])], tx.quantity[r],
+                      tx.unit_price[r]);
       bool any_unsub_event = false;
       send_times.clear();
       for (uint32_t r : er) {
@@ -187,7 +192,8 @@ LoggedDecisions build_logged_decisions(const Dataset& ds, const PolicySpec& spec
         float* row = &L.states[out * D];
         if (C > 0) {
           for (int k = 0; k < C; ++k)
-            eligible[size_t(k)] = campaign_eligible.empty() ? 1 : campaign_eligible[size_t(r) * C + k];
+            eligible[size_t(k)] =
+                campaign_eligible.empty() ? 1 : campaign_eligible[size_t(r) * C + k];
         }
         hist.write(T, row);
         write_context_features(spec.features, binding, ci, T, tz, eligible.data(), row);
@@ -208,8 +214,10 @@ LoggedDecisions build_logged_decisions(const Dataset& ds, const PolicySpec& spec
           const int pc = policy_campaign[size_t(e.campaign[r])];
           a = pc < 0 ? -1 : spec.actions.action_of(pc, e.hour[r]);
         }
-        if (a < 0) ++outside;
-        else if (!mask[a]) ++masked;
+        if (a < 0)
+          ++outside;
+        else if (!mask[a])
+          ++masked;
         DecisionOutcome o;
         o.sent = e.campaign[r] >= 0 ? 1.0 : 0.0;
         o.opened = e.opened[r];
@@ -233,16 +241,18 @@ LoggedDecisions build_logged_decisions(const Dataset& ds, const PolicySpec& spec
         L.next[j] = last || L.terminal[j] ? -1 : static_cast<int64_t>(j + 1);
         L.gap_days[j] = 1.0f;
         if (!last && L.day_start[j] >= 0 && L.day_start[j + 1] >= 0)
-          L.gap_days[j] = std::max(1.0f, float(double(L.day_start[j + 1] - L.day_start[j]) / 86400.0));
+          L.gap_days[j] =
+              std::max(1.0f, float(double(L.day_start[j + 1] - L.day_start[j]) / 86400.0));
         if (last) L.terminal[j] = 1;
       }
     }
   }
   L.outside_action_space = outside;
   L.logged_action_masked = masked;
-  spdlog::info("logged decisions: {} usable of {} email-log rows ({} rejected, {} outside the "
-               "action space, {} with a logged action the policy masks)",
-               L.n, m, m - size_t(L.n), outside, masked);
+  spdlog::info(
+      "logged decisions: {} usable of {} email-log rows ({} rejected, {} outside the "
+      "action space, {} with a logged action the policy masks)",
+      L.n, m, m - size_t(L.n), outside, masked);
   return L;
 }
 
@@ -254,7 +264,8 @@ void write_logged_rejects(const Dataset& ds, const std::vector<LoggedReject>& re
   for (const auto& r : rejects) {
     const int64_t c = ds.email_log.customer[size_t(r.log_row)];
     s << r.log_row << ','
-      << (c >= 0 && size_t(c) < ds.customers.size() ? csv_field(ds.customers.external_id[size_t(c)]) : "")
+      << (c >= 0 && size_t(c) < ds.customers.size() ? csv_field(ds.customers.external_id[size_t(c)])
+                                                    : "")
       << ',' << csv_field(r.reason) << '\n';
   }
   out.commit();

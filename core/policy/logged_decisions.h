@@ -15,15 +15,15 @@ namespace tailor {
 struct LoggedDecisions {
   int64_t n = 0;
   int dim = 0, n_actions = 0;
-  std::vector<int64_t> log_row;    ///< row in Dataset::email_log
-  std::vector<int64_t> customer;   ///< row in Dataset::customers
-  std::vector<UnixTime> day_start; ///< local midnight of the decision day, -1 unknown time
-  std::vector<float> states;       ///< (n, dim) raw features
-  std::vector<uint8_t> masks;      ///< (n, n_actions) the policy's masks at the decision
+  std::vector<int64_t> log_row;     ///< row in Dataset::email_log
+  std::vector<int64_t> customer;    ///< row in Dataset::customers
+  std::vector<UnixTime> day_start;  ///< local midnight of the decision day, -1 unknown time
+  std::vector<float> states;        ///< (n, dim) raw features
+  std::vector<uint8_t> masks;       ///< (n, n_actions) the policy's masks at the decision
   /// Logged action in the policy's action space; -1 when outside it (a campaign the policy does
   /// not choose, or a send hour that is not a slot).
   std::vector<int32_t> action;
-  std::vector<float> propensity;   ///< logging probability of the logged action
+  std::vector<float> propensity;  ///< logging probability of the logged action
   std::vector<DecisionOutcome> outcome;
   std::vector<double> reward;
   /// Index (in this table) of the customer's next decision, -1 when none; days to it (>= 1;

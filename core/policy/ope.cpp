@@ -44,9 +44,9 @@ OffPolicyEvaluator::OffPolicyEvaluator(int64_t n, int n_actions, std::vector<int
                "off-policy evaluation: action, propensity and cluster need " << n << " rows");
   for (int64_t i = 0; i < n; ++i) {
     const float mu = propensity_[static_cast<size_t>(i)];
-    TAILOR_CHECK(mu > 0.0f && mu <= 1.0f + 1e-6f && std::isfinite(mu),
-                 "off-policy evaluation: row " << i << " has propensity " << mu
-                                               << " (must be in (0, 1])");
+    TAILOR_CHECK(
+        mu > 0.0f && mu <= 1.0f + 1e-6f && std::isfinite(mu),
+        "off-policy evaluation: row " << i << " has propensity " << mu << " (must be in (0, 1])");
     const int32_t a = action_[static_cast<size_t>(i)];
     TAILOR_CHECK(a >= -1 && a < n_actions,
                  "off-policy evaluation: row " << i << " has action " << a);
@@ -54,7 +54,8 @@ OffPolicyEvaluator::OffPolicyEvaluator(int64_t n, int n_actions, std::vector<int
   std::unordered_map<int64_t, int64_t> dense;
   cluster_index_.resize(static_cast<size_t>(n));
   for (int64_t i = 0; i < n; ++i) {
-    auto it = dense.emplace(cluster[static_cast<size_t>(i)], static_cast<int64_t>(dense.size())).first;
+    auto it =
+        dense.emplace(cluster[static_cast<size_t>(i)], static_cast<int64_t>(dense.size())).first;
     cluster_index_[static_cast<size_t>(i)] = it->second;
   }
   n_clusters_ = static_cast<int64_t>(dense.size());
@@ -62,7 +63,8 @@ OffPolicyEvaluator::OffPolicyEvaluator(int64_t n, int n_actions, std::vector<int
 
 int OffPolicyEvaluator::add_metric(std::string name, std::vector<double> observed,
                                    std::vector<float> q_hat) {
-  TAILOR_CHECK(policy_names_.empty(), "off-policy evaluation: add every metric before the policies");
+  TAILOR_CHECK(policy_names_.empty(),
+               "off-policy evaluation: add every metric before the policies");
   TAILOR_CHECK(static_cast<int64_t>(observed.size()) == n_,
                "off-policy evaluation: metric '" << name << "' has " << observed.size()
                                                  << " rows, expected " << n_);
@@ -96,8 +98,8 @@ int OffPolicyEvaluator::add_policy(std::string name, const std::vector<float>& p
                                       << name << "' row " << i << " has a negative probability");
       sum += pi[b];
     }
-    TAILOR_CHECK(std::fabs(sum - 1.0) < 1e-4, "off-policy evaluation: policy '"
-                                                  << name << "' row " << i << " sums to " << sum);
+    TAILOR_CHECK(std::fabs(sum - 1.0) < 1e-4,
+                 "off-policy evaluation: policy '" << name << "' row " << i << " sums to " << sum);
     const int32_t a = action_[ii];
     const double w = a >= 0 ? double(pi[a]) / double(propensity_[ii]) : 0.0;
     s += w;
@@ -182,9 +184,11 @@ void OffPolicyEvaluator::run() {
     std::vector<double> tb, tp;
 #pragma omp for schedule(dynamic, 4)
     for (int b = 0; b < B; ++b) {
-      SynthRng rng = policy_rng(params_.bootstrap_seed, static_cast<uint64_t>(b), PolicyStream::kBootstrap);
+      SynthRng rng =
+          policy_rng(params_.bootstrap_seed, static_cast<uint64_t>(b), PolicyStream::kBootstrap);
       std::fill(count.begin(), count.end(), 0);
-      for (size_t j = 0; j < C; ++j) ++count[static_cast<size_t>(rng.below(static_cast<int64_t>(C)))];
+      for (size_t j = 0; j < C; ++j)
+        ++count[static_cast<size_t>(rng.below(static_cast<int64_t>(C)))];
       weighted_sums(count.data(), &tb, &tp);
       estimates(tb, tp, &boot[static_cast<size_t>(b) * S]);
     }
@@ -230,15 +234,14 @@ PolicyApproval decide_approval(double dr_lower, double logging_value, bool force
   PolicyApproval a;
   a.dr_lower = dr_lower;
   a.logging_value = logging_value;
-  a.dr_beats_logging = std::isfinite(dr_lower) && std::isfinite(logging_value) &&
-                       dr_lower > logging_value;
+  a.dr_beats_logging =
+      std::isfinite(dr_lower) && std::isfinite(logging_value) && dr_lower > logging_value;
   a.approved = a.dr_beats_logging || force;
   a.forced = force && !a.dr_beats_logging;
   char buf[256];
   if (a.dr_beats_logging) {
-    std::snprintf(buf, sizeof buf,
-                  "approved: DR lower bound %.6g > logging policy value %.6g", dr_lower,
-                  logging_value);
+    std::snprintf(buf, sizeof buf, "approved: DR lower bound %.6g > logging policy value %.6g",
+                  dr_lower, logging_value);
   } else if (a.forced) {
     std::snprintf(buf, sizeof buf,
                   "APPROVED BY --force-approve: DR lower bound %.6g does not beat the logging "

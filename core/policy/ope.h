@@ -42,7 +42,7 @@ struct OpeResult {
 struct OpeWeights {
   double mean = 0;  ///< mean of w = pi(a_logged) / mu(a_logged); 1 in expectation
   double max = 0;
-  double ess = 0;   ///< effective sample size (sum w)^2 / sum w^2
+  double ess = 0;  ///< effective sample size (sum w)^2 / sum w^2
 };
 
 /// Logged data: n rows with the logged action (index into the target's action space, -1 when
@@ -99,10 +99,10 @@ class OffPolicyEvaluator {
 /// bound of its DR interval beats the logging policy's (on-policy) value, or when forced.
 struct PolicyApproval {
   bool approved = false;
-  bool forced = false;     ///< approved only because of --force-approve
+  bool forced = false;  ///< approved only because of --force-approve
   bool dr_beats_logging = false;
   double dr_lower = kNaN, logging_value = kNaN;
-  std::string reason;      ///< one line for the output and the checkpoint
+  std::string reason;  ///< one line for the output and the checkpoint
 };
 PolicyApproval decide_approval(double dr_lower, double logging_value, bool force);
 

@@ -24,10 +24,9 @@ std::vector<T> vector_of(const Checkpoint& c, const std::string& name) {
   const TensorBlob& b = c.tensor(name);
   TAILOR_CHECK(b.shape.size() == 1, "checkpoint " << name_of(c) << ": " << name << " has shape "
                                                   << shape_to_string(b.shape) << ", expected 1-D");
-  TAILOR_CHECK(b.dtype == tensor_dtype_of<T>(), "checkpoint " << name_of(c) << ": " << name
-                                                              << " is " << tensor_dtype_name(b.dtype)
-                                                              << ", expected "
-                                                              << tensor_dtype_name(tensor_dtype_of<T>()));
+  TAILOR_CHECK(b.dtype == tensor_dtype_of<T>(),
+               "checkpoint " << name_of(c) << ": " << name << " is " << tensor_dtype_name(b.dtype)
+                             << ", expected " << tensor_dtype_name(tensor_dtype_of<T>()));
   return b.values<T>();
 }
 
@@ -61,9 +60,9 @@ PolicySpec make_policy_spec(const Dataset& ds, const ActionSpaceParams& actions,
   if (spec.synth_eligibility) {
     spec.synth_params = synth_params_of_dataset(ds);
     for (size_t k = 0; k < spec.actions.campaign_names().size(); ++k)
-      TAILOR_CHECK(synth_campaign_ids(spec.actions)[k] >= 0,
-                   "campaign '" << spec.actions.campaign_names()[k]
-                                << "' is not a synthetic-shop campaign");
+      TAILOR_CHECK(
+          synth_campaign_ids(spec.actions)[k] >= 0,
+          "campaign '" << spec.actions.campaign_names()[k] << "' is not a synthetic-shop campaign");
   }
   spec.features = make_state_feature_layout(
       ds, features,
@@ -75,28 +74,31 @@ PolicySpec make_policy_spec(const Dataset& ds, const ActionSpaceParams& actions,
 void fit_policy_scaler(PolicySpec* spec, const float* states, int64_t n) {
   TAILOR_CHECK(n > 0, "send policy: no training decisions to fit the feature scaler on");
   spec->scaler = FeatureScaler(spec->features.params.scaler_clip);
-  spec->scaler.fit(states, static_cast<size_t>(n), spec->features.names, spec->features.log1p_flags());
+  spec->scaler.fit(states, static_cast<size_t>(n), spec->features.names,
+                   spec->features.log1p_flags());
 }
 
 void policy_spec_to_checkpoint(const PolicySpec& spec, Checkpoint* ck) {
   ck->string_lists["meta/spec/campaigns"] = spec.actions.campaign_names();
   std::vector<int32_t> hours(spec.actions.send_hours().begin(), spec.actions.send_hours().end());
-  ck->tensors["meta/spec/n_send_hours"] = TensorBlob::scalar<int32_t>(static_cast<int32_t>(hours.size()));
+  ck->tensors["meta/spec/n_send_hours"] =
+      TensorBlob::scalar<int32_t>(static_cast<int32_t>(hours.size()));
   if (!hours.empty()) ck->tensors["meta/spec/send_hours"] = TensorBlob::from(hours);
   const StateFeatureLayout& f = spec.features;
   ck->strings["meta/spec/state_features"] = params_to_yaml(&add_state_feature_params, f.params);
   ck->string_lists["meta/spec/feature_names"] = f.names;
   ck->string_lists["meta/spec/categories"] = f.categories;
   ck->string_lists["meta/spec/numeric_attributes"] = f.numeric_attributes;
-  ck->tensors["meta/spec/numeric_log1p"] = TensorBlob::from(
-      f.numeric_log1p.empty() ? std::vector<uint8_t>{0} : f.numeric_log1p);
+  ck->tensors["meta/spec/numeric_log1p"] =
+      TensorBlob::from(f.numeric_log1p.empty() ? std::vector<uint8_t>{0} : f.numeric_log1p);
   ck->string_lists["meta/spec/string_attributes"] = f.string_attributes;
   for (size_t j = 0; j < f.string_levels.size(); ++j)
     ck->string_lists["meta/spec/string_levels/" + std::to_string(j)] = f.string_levels[j];
   ck->string_lists["meta/spec/eligibility_campaigns"] = f.eligibility_campaigns;
 
   const ScalerArrays a = spec.scaler.to_arrays();
-  ck->tensors["meta/spec/scaler/version"] = TensorBlob::scalar<int32_t>(static_cast<int32_t>(a.version));
+  ck->tensors["meta/spec/scaler/version"] =
+      TensorBlob::scalar<int32_t>(static_cast<int32_t>(a.version));
   ck->string_lists["meta/spec/scaler/names"] = a.names;
   ck->tensors["meta/spec/scaler/medians"] = TensorBlob::from(a.medians);
   ck->tensors["meta/spec/scaler/iqrs"] = TensorBlob::from(a.iqrs);
@@ -106,7 +108,8 @@ void policy_spec_to_checkpoint(const PolicySpec& spec, Checkpoint* ck) {
   ck->strings["meta/spec/masks"] = params_to_yaml(&add_mask_params, spec.masks);
   ck->strings["meta/spec/reward"] = params_to_yaml(&add_reward_params, spec.reward);
   ck->strings["meta/spec/eligibility"] = spec.synth_eligibility ? "synth" : "none";
-  if (spec.synth_eligibility) ck->strings["meta/spec/synth_params"] = synth_params_yaml(spec.synth_params);
+  if (spec.synth_eligibility)
+    ck->strings["meta/spec/synth_params"] = synth_params_yaml(spec.synth_params);
 }
 
 PolicySpec policy_spec_from_checkpoint(const Checkpoint& ck) {
@@ -116,8 +119,9 @@ PolicySpec policy_spec_from_checkpoint(const Checkpoint& ck) {
   const int32_t n_hours = scalar_of<int32_t>(ck, "meta/spec/n_send_hours");
   if (n_hours > 0) {
     for (int32_t h : vector_of<int32_t>(ck, "meta/spec/send_hours")) hours.push_back(h);
-    TAILOR_CHECK(static_cast<int32_t>(hours.size()) == n_hours,
-                 where << ": meta/spec/send_hours has " << hours.size() << " hours, expected " << n_hours);
+    TAILOR_CHECK(
+        static_cast<int32_t>(hours.size()) == n_hours,
+        where << ": meta/spec/send_hours has " << hours.size() << " hours, expected " << n_hours);
   }
   try {
     spec.actions = ActionSpace(ck.string_list("meta/spec/campaigns"), hours);
@@ -150,20 +154,24 @@ PolicySpec policy_spec_from_checkpoint(const Checkpoint& ck) {
   a.iqrs = vector_of<float>(ck, "meta/spec/scaler/iqrs");
   a.log1p = vector_of<uint8_t>(ck, "meta/spec/scaler/log1p");
   a.clip = scalar_of<float>(ck, "meta/spec/scaler/clip");
-  TAILOR_CHECK(a.names == f.names, where << ": meta/spec/scaler/names differ from the feature names");
+  TAILOR_CHECK(a.names == f.names,
+               where << ": meta/spec/scaler/names differ from the feature names");
   try {
     spec.scaler = FeatureScaler::from_arrays(a);
   } catch (const Error& e) {
     TAILOR_FAIL(where << ": meta/spec/scaler: " << e.what());
   }
-  spec.masks = params_from_yaml(&add_mask_params, ck.text("meta/spec/masks"), where + " meta/spec/masks");
+  spec.masks =
+      params_from_yaml(&add_mask_params, ck.text("meta/spec/masks"), where + " meta/spec/masks");
   check_mask_params(spec.masks);
-  spec.reward = params_from_yaml(&add_reward_params, ck.text("meta/spec/reward"), where + " meta/spec/reward");
+  spec.reward = params_from_yaml(&add_reward_params, ck.text("meta/spec/reward"),
+                                 where + " meta/spec/reward");
   const std::string& el = ck.text("meta/spec/eligibility");
   TAILOR_CHECK(el == "synth" || el == "none", where << ": meta/spec/eligibility is '" << el << "'");
   spec.synth_eligibility = el == "synth";
   if (spec.synth_eligibility)
-    spec.synth_params = synth_params_from_yaml(ck.text("meta/spec/synth_params"), where + " meta/spec/synth_params");
+    spec.synth_params = synth_params_from_yaml(ck.text("meta/spec/synth_params"),
+                                               where + " meta/spec/synth_params");
   return spec;
 }
 
@@ -178,15 +186,18 @@ DatasetCustomerIndex index_dataset_by_customer(const Dataset& ds) {
   TAILOR_CHECK(ds.email_log.time.size() == ix.n_email, "email_log: field 'time' has "
                                                            << ds.email_log.time.size()
                                                            << " rows, expected " << ix.n_email);
-  CustomerRows tx = group_rows_by_customer(ds.transactions.customer, ix.n_customers, "transactions");
+  CustomerRows tx =
+      group_rows_by_customer(ds.transactions.customer, ix.n_customers, "transactions");
   CustomerRows em = group_rows_by_customer(ds.email_log.customer, ix.n_customers, "email_log");
   const auto& tt = ds.transactions.time;
   const auto& et = ds.email_log.time;
 #pragma omp parallel for schedule(dynamic, 1024)
   for (int64_t c = 0; c < static_cast<int64_t>(ix.n_customers); ++c) {
-    std::stable_sort(tx.rows.begin() + tx.offsets[size_t(c)], tx.rows.begin() + tx.offsets[size_t(c) + 1],
+    std::stable_sort(tx.rows.begin() + tx.offsets[size_t(c)],
+                     tx.rows.begin() + tx.offsets[size_t(c) + 1],
                      [&](uint32_t a, uint32_t b) { return tt[a] < tt[b]; });
-    std::stable_sort(em.rows.begin() + em.offsets[size_t(c)], em.rows.begin() + em.offsets[size_t(c) + 1],
+    std::stable_sort(em.rows.begin() + em.offsets[size_t(c)],
+                     em.rows.begin() + em.offsets[size_t(c) + 1],
                      [&](uint32_t a, uint32_t b) { return et[a] < et[b]; });
   }
   ix.tx_offsets = std::move(tx.offsets);
@@ -205,8 +216,9 @@ DecisionInputs build_decision_inputs(const PolicySpec& spec, const Dataset& ds,
                "send policy: the dataset index was built for another dataset");
   TAILOR_CHECK(now >= 0, "send policy: decision time must be a known time, got " << now);
   for (size_t j = 0; j < customers.size(); ++j)
-    TAILOR_CHECK(customers[j] >= 0 && static_cast<size_t>(customers[j]) < cu.size(),
-                 "send policy: customer row " << customers[j] << " outside [0, " << cu.size() << ")");
+    TAILOR_CHECK(
+        customers[j] >= 0 && static_cast<size_t>(customers[j]) < cu.size(),
+        "send policy: customer row " << customers[j] << " outside [0, " << cu.size() << ")");
   const int C = spec.actions.campaigns();
   DecisionInputs in;
   in.n = static_cast<int64_t>(customers.size());
@@ -220,7 +232,8 @@ DecisionInputs build_decision_inputs(const PolicySpec& spec, const Dataset& ds,
   in.masks.assign(size_t(in.n) * A, 0);
   const StateFeatureBinding binding = bind_state_features(spec.features, ds);
   const ActionMasker masker(spec.actions, spec.masks);
-  const std::vector<int> synth_ids = spec.synth_eligibility ? synth_campaign_ids(spec.actions) : std::vector<int>();
+  const std::vector<int> synth_ids =
+      spec.synth_eligibility ? synth_campaign_ids(spec.actions) : std::vector<int>();
   const int64_t window_s = int64_t(spec.masks.frequency_window_days - 1) * 86400;
   const auto& tx = ds.transactions;
   const auto& e = ds.email_log;
@@ -242,15 +255,17 @@ DecisionInputs build_decision_inputs(const PolicySpec& spec, const Dataset& ds,
       const size_t n_trows = size_t(index.tx_offsets[c + 1] - index.tx_offsets[c]);
       for (size_t k = 0; k < n_trows; ++k) {
         const uint32_t r = trows[k];
-        hist.add_line(tx.time[r], tx.invoice[r], tx.kind[r], binding.product_slot[size_t(tx.product[r])],
-                      tx.quantity[r], tx.unit_price[r]);
+        hist.add_line(tx.time[r], tx.invoice[r], tx.kind[r],
+                      binding.product_slot[size_t(tx.product[r])], tx.quantity[r],
+                      tx.unit_price[r]);
       }
       bool unsub_event = false;
       int sends_in_window = 0;
       for (int64_t k = index.email_offsets[c]; k < index.email_offsets[c + 1]; ++k) {
         const uint32_t r = index.email_rows[size_t(k)];
         const bool sent = e.campaign[r] >= 0;
-        hist.add_email(e.time[r], sent, e.opened[r] != 0, e.clicked[r] != 0, e.unsubscribed[r] != 0);
+        hist.add_email(e.time[r], sent, e.opened[r] != 0, e.clicked[r] != 0,
+                       e.unsubscribed[r] != 0);
         unsub_event |= e.unsubscribed[r] != 0;
         if (sent && e.time[r] >= T - window_s && e.time[r] <= now) ++sends_in_window;
       }
@@ -258,9 +273,11 @@ DecisionInputs build_decision_inputs(const PolicySpec& spec, const Dataset& ds,
       for (int k = 0; k < C; ++k) eligible[size_t(k)] = in.dataset_campaign[size_t(k)] >= 0;
       if (spec.synth_eligibility) {
         const int day = synth_local_day(spec.synth_params, now, tz);
-        const uint32_t rules = synth_eligible_from_dataset(spec.synth_params, ds, int64_t(c), trows, n_trows, day);
+        const uint32_t rules =
+            synth_eligible_from_dataset(spec.synth_params, ds, int64_t(c), trows, n_trows, day);
         for (int k = 0; k < C; ++k)
-          eligible[size_t(k)] &= synth_ids[size_t(k)] >= 0 && ((rules >> synth_ids[size_t(k)]) & 1u);
+          eligible[size_t(k)] &=
+              synth_ids[size_t(k)] >= 0 && ((rules >> synth_ids[size_t(k)]) & 1u);
       }
       float* row = &in.states[size_t(j) * D];
       hist.write(T, row);

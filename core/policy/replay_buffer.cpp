@@ -71,7 +71,8 @@ void ReplayBuffer::gather(const std::vector<int64_t>& idx, ReplayBatch* out) con
   out->discounts.resize(n);
   for (size_t j = 0; j < n; ++j) {
     const size_t s = size_t(idx[j]);
-    TAILOR_CHECK(idx[j] >= 0 && idx[j] < size_, "replay buffer: index " << idx[j] << " out of range");
+    TAILOR_CHECK(idx[j] >= 0 && idx[j] < size_,
+                 "replay buffer: index " << idx[j] << " out of range");
     std::memcpy(&out->states[j * dim_], &states_[s * dim_], sizeof(float) * dim_);
     std::memcpy(&out->next_states[j * dim_], &next_states_[s * dim_], sizeof(float) * dim_);
     std::memcpy(&out->masks[j * n_actions_], &masks_[s * n_actions_], size_t(n_actions_));

@@ -14,10 +14,10 @@ namespace tailor {
 /// A batch of transitions in contiguous arrays (row-major).
 struct ReplayBatch {
   int64_t n = 0;
-  std::vector<float> states, next_states;   ///< (n, dim)
-  std::vector<int64_t> actions;             ///< (n)
-  std::vector<float> rewards, discounts;    ///< (n); discount 0 = terminal
-  std::vector<uint8_t> masks, next_masks;   ///< (n, n_actions)
+  std::vector<float> states, next_states;  ///< (n, dim)
+  std::vector<int64_t> actions;            ///< (n)
+  std::vector<float> rewards, discounts;   ///< (n); discount 0 = terminal
+  std::vector<uint8_t> masks, next_masks;  ///< (n, n_actions)
 };
 
 class ReplayBuffer {

@@ -11,7 +11,8 @@ void check_reward_params(const RewardParams& p) {
   for (double v : {p.click_weight, p.conversion_weight, p.revenue_weight, p.open_weight,
                    p.cost_per_email, p.unsubscribe_penalty})
     TAILOR_CHECK(std::isfinite(v), "reward: every weight must be finite");
-  TAILOR_CHECK(p.cost_per_email >= 0, "reward.cost_per_email must be >= 0, got " << p.cost_per_email);
+  TAILOR_CHECK(p.cost_per_email >= 0,
+               "reward.cost_per_email must be >= 0, got " << p.cost_per_email);
   TAILOR_CHECK(p.unsubscribe_penalty >= 0,
                "reward.unsubscribe_penalty must be >= 0, got " << p.unsubscribe_penalty);
 }

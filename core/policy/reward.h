@@ -24,7 +24,8 @@ struct RewardParams {
   double revenue_weight = 0.1;
   /// Weight of an open (0: not in the reward, see above).
   double open_weight = 0.0;
-  /// Cost of sending one email, in reward units (> 0 makes "no email" win where email does not pay).
+  /// Cost of sending one email, in reward units (> 0 makes "no email" win where email does not
+  /// pay).
   double cost_per_email = 0.0;
   /// Penalty per unsubscribe, in reward units (the customer's future email value lost).
   double unsubscribe_penalty = 5.0;

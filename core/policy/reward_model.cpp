@@ -37,9 +37,9 @@ bool cholesky_solve(std::vector<double>& a, int n, std::vector<double>& b, int k
   return true;
 }
 
-void RidgeRewardModel::fit(const float* x, int64_t n, int dim, const int32_t* action,
-                           int n_actions, const std::vector<std::vector<double>>& targets,
-                           double lambda, int min_rows) {
+void RidgeRewardModel::fit(const float* x, int64_t n, int dim, const int32_t* action, int n_actions,
+                           const std::vector<std::vector<double>>& targets, double lambda,
+                           int min_rows) {
   TAILOR_CHECK(lambda >= 0.0, "reward model: lambda must be >= 0");
   dim_ = dim;
   n_actions_ = n_actions;

@@ -20,12 +20,17 @@ constexpr double kTwoPi = 6.283185307179586;
 
 const char* const kPurchaseColumns[] = {"recency_days", "frequency",   "monetary",
                                         "tenure_days",  "basket_size", "return_rate"};
-const char* const kEngagementColumns[] = {"email_sends",     "email_opens",
-                                          "email_clicks",    "email_open_rate",
+const char* const kEngagementColumns[] = {"email_sends",      "email_opens",
+                                          "email_clicks",     "email_open_rate",
                                           "email_click_rate", "days_since_last_click"};
-const char* const kWindowColumns[] = {"days_since_last_email", "sends_7d",  "opens_7d",
-                                      "clicks_7d",             "sends_30d", "opens_30d",
-                                      "clicks_30d",            "unsubscribed"};
+const char* const kWindowColumns[] = {"days_since_last_email",
+                                      "sends_7d",
+                                      "opens_7d",
+                                      "clicks_7d",
+                                      "sends_30d",
+                                      "opens_30d",
+                                      "clicks_30d",
+                                      "unsubscribed"};
 const char* const kCalendarColumnNames[] = {"weekday_sin", "weekday_cos", "month_sin", "month_cos",
                                             "calendar_known"};
 constexpr size_t kNumPurchase = 6, kNumEngagement = 6, kNumWindow = 8;
@@ -49,13 +54,13 @@ void check_state_feature_params(const StateFeatureParams& p) {
   TAILOR_CHECK(p.top_categories >= 0,
                "state_features.top_categories must be >= 0, got " << p.top_categories);
   TAILOR_CHECK(p.engagement_window_days >= 0, "state_features.engagement_window_days must be >= 0");
-  TAILOR_CHECK(p.recency_cap_days > 0 && p.click_recency_cap_days > 0 &&
-                   p.email_recency_cap_days > 0,
-               "state_features: recency caps must be > 0");
-  TAILOR_CHECK(p.purchase_hour_bins >= 0 && p.purchase_hour_bins <= 24 &&
-                   (p.purchase_hour_bins == 0 || 24 % p.purchase_hour_bins == 0),
-               "state_features.purchase_hour_bins must divide 24 (or be 0), got "
-                   << p.purchase_hour_bins);
+  TAILOR_CHECK(
+      p.recency_cap_days > 0 && p.click_recency_cap_days > 0 && p.email_recency_cap_days > 0,
+      "state_features: recency caps must be > 0");
+  TAILOR_CHECK(
+      p.purchase_hour_bins >= 0 && p.purchase_hour_bins <= 24 &&
+          (p.purchase_hour_bins == 0 || 24 % p.purchase_hour_bins == 0),
+      "state_features.purchase_hour_bins must divide 24 (or be 0), got " << p.purchase_hour_bins);
   TAILOR_CHECK(p.max_attribute_levels >= 1, "state_features.max_attribute_levels must be >= 1");
   TAILOR_CHECK(std::isfinite(p.scaler_clip) && p.scaler_clip >= 0,
                "state_features.scaler_clip must be finite and >= 0");
@@ -74,9 +79,9 @@ size_t StateFeatureLayout::calendar_column() const {
 }
 
 std::vector<uint8_t> StateFeatureLayout::log1p_flags() const {
-  static const char* const kLog[] = {"frequency", "monetary",  "basket_size", "email_sends",
-                                     "email_opens", "email_clicks", "sends_7d", "opens_7d",
-                                     "clicks_7d", "sends_30d", "opens_30d", "clicks_30d"};
+  static const char* const kLog[] = {"frequency",   "monetary",     "basket_size", "email_sends",
+                                     "email_opens", "email_clicks", "sends_7d",    "opens_7d",
+                                     "clicks_7d",   "sends_30d",    "opens_30d",   "clicks_30d"};
   std::vector<uint8_t> f(names.size(), 0);
   for (size_t i = 0; i < history_columns(); ++i)
     for (const char* n : kLog)
@@ -170,7 +175,8 @@ StateFeatureBinding bind_state_features(const StateFeatureLayout& layout, const 
   b.product_slot.assign(ds.products.size(), static_cast<uint16_t>(n_cat));
   if (n_cat > 0) {
     std::unordered_map<std::string, uint16_t> slot_of;
-    for (size_t i = 0; i < n_cat; ++i) slot_of.emplace(layout.categories[i], static_cast<uint16_t>(i));
+    for (size_t i = 0; i < n_cat; ++i)
+      slot_of.emplace(layout.categories[i], static_cast<uint16_t>(i));
     for (size_t i = 0; i < ds.products.size(); ++i) {
       auto it = slot_of.find(ds.products.category[i]);
       if (it != slot_of.end()) b.product_slot[i] = it->second;
@@ -382,9 +388,9 @@ void CustomerHistoryFeatures::write(UnixTime T, float* out) const {
   w[6] = static_cast<float>(c30);
   w[7] = unsubscribed_ ? 1.0f : 0.0f;
   for (int b = 0; b < bins; ++b)
-    hours[b] = timed_baskets_ > 0 ? static_cast<float>(double(hour_bin_baskets_[b]) /
-                                                       double(timed_baskets_))
-                                  : 0.0f;
+    hours[b] = timed_baskets_ > 0
+                   ? static_cast<float>(double(hour_bin_baskets_[b]) / double(timed_baskets_))
+                   : 0.0f;
 }
 
 void write_context_features(const StateFeatureLayout& layout, const StateFeatureBinding& binding,

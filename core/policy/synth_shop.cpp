@@ -73,9 +73,8 @@ SynthLogContext replay_synth_log(const Dataset& ds, const SynthParams& p) {
   ctx.catalog = build_synth_catalog(p);
   const auto& e = ds.email_log;
   TAILOR_CHECK(static_cast<int64_t>(ds.customers.size()) == p.customers,
-               "synthetic shop: the dataset has " << ds.customers.size()
-                                                  << " customers, its synth_params say "
-                                                  << p.customers);
+               "synthetic shop: the dataset has "
+                   << ds.customers.size() << " customers, its synth_params say " << p.customers);
   const CustomerRows rows = group_rows_by_customer(e.customer, ds.customers.size(), "email_log");
   ctx.state.assign(e.size(), SynthCustomerState());
   ctx.eligible.assign(e.size(), 0u);
@@ -110,7 +109,8 @@ SynthLogContext replay_synth_log(const Dataset& ds, const SynthParams& p) {
         }
         proc.end_day();
       }
-      if (k != end) bad_row = std::max(bad_row, static_cast<int64_t>(rows.rows[static_cast<size_t>(k)]));
+      if (k != end)
+        bad_row = std::max(bad_row, static_cast<int64_t>(rows.rows[static_cast<size_t>(k)]));
     }
   }
   TAILOR_CHECK(bad_row < 0, "synthetic shop: email_log row "
@@ -120,7 +120,8 @@ SynthLogContext replay_synth_log(const Dataset& ds, const SynthParams& p) {
   return ctx;
 }
 
-std::vector<uint8_t> policy_eligibility_of_log(const ActionSpace& space, const SynthLogContext& ctx) {
+std::vector<uint8_t> policy_eligibility_of_log(const ActionSpace& space,
+                                               const SynthLogContext& ctx) {
   const std::vector<int> ids = synth_campaign_ids(space);
   const size_t C = ids.size();
   std::vector<uint8_t> out(ctx.eligible.size() * C, 0);
@@ -142,9 +143,9 @@ uint32_t synth_eligible_from_dataset(const SynthParams& p, const Dataset& ds, in
   const int16_t tz = cu.tz_offset_min[ci];
   SynthCustomerState s;
   s.day = day;
-  const int signup_day =
-      cu.signup_time[ci] >= 0 ? static_cast<int>(floor_div(cu.signup_time[ci] - start, 86400))
-                              : -1000000;
+  const int signup_day = cu.signup_time[ci] >= 0
+                             ? static_cast<int>(floor_div(cu.signup_time[ci] - start, 86400))
+                             : -1000000;
   s.days_since_signup = day - signup_day;
   // Purchases: distinct baskets on local days before `day`.
   std::unordered_set<int64_t> invoices;
@@ -185,7 +186,8 @@ DecisionOutcome synth_expected_outcome(const SynthResponseModel& model, const Sy
   o.opened = r.open;
   o.clicked = r.click;
   o.converted = r.convert;
-  o.revenue = r.convert * model.expected_order_value(c, catalog.category_mean_price, s.in_clearance);
+  o.revenue =
+      r.convert * model.expected_order_value(c, catalog.category_mean_price, s.in_clearance);
   o.unsubscribed = r.unsubscribe;
   return o;
 }

@@ -39,7 +39,8 @@ struct SynthLogContext {
 SynthLogContext replay_synth_log(const Dataset& ds, const SynthParams& p);
 
 /// Per email-log row and policy campaign (ActionSpace order): eligible by the replayed rules.
-std::vector<uint8_t> policy_eligibility_of_log(const ActionSpace& space, const SynthLogContext& ctx);
+std::vector<uint8_t> policy_eligibility_of_log(const ActionSpace& space,
+                                               const SynthLogContext& ctx);
 
 /// The shop's eligible campaigns (mask of SynthCampaigns) for customer `c` on local day `day`
 /// (index from start_date) from the Dataset alone: sign-up, purchases (distinct invoices),

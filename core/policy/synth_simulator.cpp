@@ -26,13 +26,26 @@ double SimulationTotals::per_customer(int metric) const {
   if (customers == 0) return kNaN;
   double v = 0.0;
   switch (metric) {
-    case kMetricReward: v = expected_reward; break;
-    case kMetricClicks: v = expected.clicked; break;
-    case kMetricConversions: v = expected.converted; break;
-    case kMetricRevenue: v = expected.revenue; break;
-    case kMetricUnsubscribes: v = expected.unsubscribed; break;
-    case kMetricEmails: v = expected.sent; break;
-    default: return kNaN;
+    case kMetricReward:
+      v = expected_reward;
+      break;
+    case kMetricClicks:
+      v = expected.clicked;
+      break;
+    case kMetricConversions:
+      v = expected.converted;
+      break;
+    case kMetricRevenue:
+      v = expected.revenue;
+      break;
+    case kMetricUnsubscribes:
+      v = expected.unsubscribed;
+      break;
+    case kMetricEmails:
+      v = expected.sent;
+      break;
+    default:
+      return kNaN;
   }
   return v / double(customers);
 }
@@ -44,12 +57,13 @@ SynthShopSimulator::SynthShopSimulator(const SynthParams& shop, const PolicySpec
   TAILOR_CHECK(p.days >= 0, "simulator.days must be >= 0, got " << p.days);
   TAILOR_CHECK(p.threads >= 0, "simulator.threads must be >= 0, got " << p.threads);
   TAILOR_CHECK(p.days <= shop.days, "simulator.days (" << p.days << ") must not exceed the shop's "
-                                                      << shop.days << " days of history");
+                                                       << shop.days << " days of history");
   days_ = p.days > 0 ? p.days : shop.days;
   catalog_ = build_synth_catalog(shop_);
   for (int id : synth_campaign_ids(spec.actions))
-    TAILOR_CHECK(id >= 0, "simulator: the policy has a campaign that is not one of the synthetic "
-                          "shop's");
+    TAILOR_CHECK(id >= 0,
+                 "simulator: the policy has a campaign that is not one of the synthetic "
+                 "shop's");
   TAILOR_CHECK(spec.synth_eligibility || spec.features.eligibility_campaigns.empty(),
                "simulator: the spec's eligibility columns need the shop's rules");
 }
@@ -92,17 +106,21 @@ SimulationTotals SynthShopSimulator::run(const std::vector<int64_t>& customers, 
   const SynthCalendar cal = make_synth_calendar(shop_);
   const int threads = params_.threads > 0 ? params_.threads : omp_get_max_threads();
   const size_t n = customers.size();
-  const size_t D = size_t(spec_.dim()), A = size_t(spec_.n_actions()), C = size_t(spec_.actions.campaigns());
+  const size_t D = size_t(spec_.dim()), A = size_t(spec_.n_actions()),
+               C = size_t(spec_.actions.campaigns());
   const std::vector<int> synth_ids = synth_campaign_ids(spec_.actions);
   std::vector<int> policy_campaign(kSynthCampaignCount, -1);
   for (size_t k = 0; k < C; ++k) policy_campaign[size_t(synth_ids[k])] = static_cast<int>(k);
   const StateFeatureBinding binding{std::vector<uint16_t>(catalog_.products.size(), 0), {}, {}};
-  std::vector<uint16_t> product_slot(catalog_.products.size(), static_cast<uint16_t>(spec_.features.categories.size()));
+  std::vector<uint16_t> product_slot(catalog_.products.size(),
+                                     static_cast<uint16_t>(spec_.features.categories.size()));
   for (size_t i = 0; i < catalog_.products.size(); ++i)
     for (size_t k = 0; k < spec_.features.categories.size(); ++k)
-      if (catalog_.products.category[i] == spec_.features.categories[k]) product_slot[i] = static_cast<uint16_t>(k);
-  TAILOR_CHECK(spec_.features.numeric_attributes.empty() && spec_.features.string_attributes.empty(),
-               "simulator: the synthetic shop has no customer attributes; the policy's layout has");
+      if (catalog_.products.category[i] == spec_.features.categories[k])
+        product_slot[i] = static_cast<uint16_t>(k);
+  TAILOR_CHECK(
+      spec_.features.numeric_attributes.empty() && spec_.features.string_attributes.empty(),
+      "simulator: the synthetic shop has no customer attributes; the policy's layout has");
   const ActionMasker masker(spec_.actions, spec_.masks);
   const SynthResponseModel model(shop_);
   const SynthLoggingPolicy logging(shop_);
@@ -111,8 +129,9 @@ SimulationTotals SynthShopSimulator::run(const std::vector<int64_t>& customers, 
   std::vector<SimCustomer> sim;
   sim.reserve(n);
   for (size_t j = 0; j < n; ++j) {
-    TAILOR_CHECK(customers[j] >= 0 && customers[j] < shop_.customers,
-                 "simulator: customer " << customers[j] << " outside [0, " << shop_.customers << ")");
+    TAILOR_CHECK(
+        customers[j] >= 0 && customers[j] < shop_.customers,
+        "simulator: customer " << customers[j] << " outside [0, " << shop_.customers << ")");
     sim.emplace_back(shop_, catalog_, cal, spec_.features);
   }
 #pragma omp parallel for num_threads(threads) schedule(dynamic, 64)
@@ -127,7 +146,8 @@ SimulationTotals SynthShopSimulator::run(const std::vector<int64_t>& customers, 
     const auto& lines = s.proc.lines();
     for (; s.lines_seen < lines.size(); ++s.lines_seen) {
       const SynthLine& l = lines[s.lines_seen];
-      s.hist.add_line(l.time, l.invoice, l.kind, product_slot[size_t(l.product)], l.quantity, l.unit_price);
+      s.hist.add_line(l.time, l.invoice, l.kind, product_slot[size_t(l.product)], l.quantity,
+                      l.unit_price);
     }
   };
 
@@ -171,10 +191,12 @@ SimulationTotals SynthShopSimulator::run(const std::vector<int64_t>& customers, 
         ch.campaign = a.campaign;
         ch.hour = a.hour;
         ch.propensity = static_cast<float>(a.propensity);
-        ch.action = a.campaign < 0 ? 0
-                                   : (policy_campaign[size_t(a.campaign)] < 0
-                                          ? -1
-                                          : spec_.actions.action_of(policy_campaign[size_t(a.campaign)], a.hour));
+        ch.action =
+            a.campaign < 0
+                ? 0
+                : (policy_campaign[size_t(a.campaign)] < 0
+                       ? -1
+                       : spec_.actions.action_of(policy_campaign[size_t(a.campaign)], a.hour));
       }
     }
     rows.clear();
@@ -313,12 +335,13 @@ SimPolicy sim_policy_from_distribution(
   const std::vector<int> synth_ids = synth_campaign_ids(spec.actions);
   const ActionSpace actions = spec.actions;
   const int job_hour = spec.synth_eligibility ? spec.synth_params.rule_send_hour : 10;
-  return [synth_ids, actions, seed, probabilities, job_hour](const SimDecisionBatch& b, SimChoice* out) {
+  return [synth_ids, actions, seed, probabilities, job_hour](const SimDecisionBatch& b,
+                                                             SimChoice* out) {
     const int A = actions.size();
     std::vector<double> probs;
     probabilities(b, &probs);
-    TAILOR_CHECK(probs.size() == size_t(b.n) * size_t(A), "simulator: policy gave "
-                                                              << probs.size() << " probabilities");
+    TAILOR_CHECK(probs.size() == size_t(b.n) * size_t(A),
+                 "simulator: policy gave " << probs.size() << " probabilities");
     for (int64_t i = 0; i < b.n; ++i) {
       const double* p = &probs[size_t(i) * A];
       const uint64_t key = uint64_t(b.customers[i]) * 40009ULL + uint64_t(b.day);

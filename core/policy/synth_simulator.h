@@ -29,19 +29,19 @@ struct SimulatorParams {
 struct SimDecisionBatch {
   int day = 0;
   int64_t n = 0;
-  const int64_t* customers = nullptr;         ///< shop customer index
-  const float* states = nullptr;              ///< (n, dim) raw features of the spec's layout
-  const uint8_t* masks = nullptr;             ///< (n, n_actions) the spec's masks
+  const int64_t* customers = nullptr;  ///< shop customer index
+  const float* states = nullptr;       ///< (n, dim) raw features of the spec's layout
+  const uint8_t* masks = nullptr;      ///< (n, n_actions) the spec's masks
   const SynthCustomerState* shop_states = nullptr;
-  const uint32_t* eligible = nullptr;         ///< shop rules: mask of SynthCampaigns
+  const uint32_t* eligible = nullptr;  ///< shop rules: mask of SynthCampaigns
 };
 
 /// A policy's choice for one decision.
 struct SimChoice {
-  int campaign = -1;       ///< SynthCampaign, -1 = no email
-  int hour = -1;           ///< local send hour (0..23) when sending
-  float propensity = 1.0f; ///< probability the policy gave this choice
-  int32_t action = 0;      ///< the choice in the spec's action space, -1 when outside it
+  int campaign = -1;        ///< SynthCampaign, -1 = no email
+  int hour = -1;            ///< local send hour (0..23) when sending
+  float propensity = 1.0f;  ///< probability the policy gave this choice
+  int32_t action = 0;       ///< the choice in the spec's action space, -1 when outside it
 };
 
 /// Fills choices[i] for every row of the batch.

@@ -1,7 +1,8 @@
 // `tailor-train policy` and `tailor-infer policy` as a user runs them: a small synthetic shop
 // trains into a checkpoint, decisions come out as JSON lines for every customer, nothing
 // personal is printed, unapproved checkpoints are refused unless allowed, --force-approve says
-// so, and --device cuda without CUDA is a clear error.
+// so, --device cuda without CUDA is a clear error, and tailor-bench policy --grid quick writes
+// complete JSON.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -30,8 +31,9 @@ class PolicyCli : public ::testing::Test {
     for (const char* b : {"tailor-train", "tailor-infer"})
       if (::access((bin_ + "/" + b).c_str(), X_OK) != 0)
         GTEST_SKIP() << bin_ << "/" << b << " is not built";
-    dir_ = fs::temp_directory_path() / ("tailor_policy_cli_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = fs::temp_directory_path() /
+           ("tailor_policy_cli_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::create_directories(dir_);
   }
   void TearDown() override {
@@ -59,16 +61,22 @@ class PolicyCli : public ::testing::Test {
 
 TEST_F(PolicyCli, TrainInferAndNoPersonalData) {
   const std::string data = path("shop.h5"), ckpt = path("policy.h5"), out = path("decisions.jsonl");
-  ASSERT_EQ(run("tailor-train synth --customers 500 --products 60 --days 100 --seed 4 --output " + data).exit_code, 0);
-  const RunResult tr = run(train_args(data, ckpt) + " --force-approve --report " + path("report.json"));
+  ASSERT_EQ(
+      run("tailor-train synth --customers 500 --products 60 --days 100 --seed 4 --output " + data)
+          .exit_code,
+      0);
+  const RunResult tr =
+      run(train_args(data, ckpt) + " --force-approve --report " + path("report.json"));
   ASSERT_EQ(tr.exit_code, 0) << tr.output;
   EXPECT_NE(tr.output.find("DR"), std::string::npos) << tr.output;
   EXPECT_NE(tr.output.find("simulated year"), std::string::npos);
   EXPECT_TRUE(fs::exists(ckpt));
   EXPECT_TRUE(fs::exists(ckpt + ".rejects.csv"));
   const bool forced = tr.output.find("APPROVED BY --force-approve") != std::string::npos;
-  EXPECT_EQ(forced, tr.output.find("WARNING: the checkpoint is marked approved only because of --force-approve") !=
-                        std::string::npos);
+  EXPECT_EQ(forced,
+            tr.output.find(
+                "WARNING: the checkpoint is marked approved only because of --force-approve") !=
+                std::string::npos);
   std::ifstream rep(path("report.json"));
   const auto j = nlohmann::json::parse(rep);
   EXPECT_TRUE(j["approval"]["approved"].get<bool>());
@@ -113,20 +121,24 @@ TEST_F(PolicyCli, TrainInferAndNoPersonalData) {
 
 TEST_F(PolicyCli, UnapprovedIsRefusedUnlessAllowedAndCudaErrorIsClear) {
   const std::string data = path("shop.h5"), ckpt = path("policy.h5"), out = path("d.jsonl");
-  ASSERT_EQ(run("tailor-train synth --customers 300 --products 50 --days 60 --seed 8 --output " + data).exit_code, 0);
+  ASSERT_EQ(
+      run("tailor-train synth --customers 300 --products 50 --days 60 --seed 8 --output " + data)
+          .exit_code,
+      0);
   // Zero learner steps: the policy is the random initialisation; unlikely to be approved.
   const RunResult tr = run(train_args(data, ckpt, 0) + " --simulate 0");
   ASSERT_EQ(tr.exit_code, 0) << tr.output;
   const bool approved = tr.output.find("(approved)") != std::string::npos;
-  const RunResult inf = run("tailor-infer policy --dataset " + data + " --checkpoint " + ckpt + " --output " + out);
+  const RunResult inf =
+      run("tailor-infer policy --dataset " + data + " --checkpoint " + ckpt + " --output " + out);
   if (approved) {
     EXPECT_EQ(inf.exit_code, 0) << inf.output;
   } else {
     EXPECT_NE(inf.exit_code, 0);
     EXPECT_NE(inf.output.find("is not approved"), std::string::npos) << inf.output;
     EXPECT_FALSE(fs::exists(out)) << "no partial output";
-    const RunResult allowed = run("tailor-infer policy --dataset " + data + " --checkpoint " + ckpt +
-                                  " --output " + out + " --allow-unapproved");
+    const RunResult allowed = run("tailor-infer policy --dataset " + data + " --checkpoint " +
+                                  ckpt + " --output " + out + " --allow-unapproved");
     EXPECT_EQ(allowed.exit_code, 0) << allowed.output;
   }
   const RunResult cuda = run(train_args(data, path("c.h5")) + " --device cuda");
@@ -136,6 +148,32 @@ TEST_F(PolicyCli, UnapprovedIsRefusedUnlessAllowedAndCudaErrorIsClear) {
   const RunResult bad = run(train_args(data, path("b.h5")) + " --epsilon 2");
   EXPECT_NE(bad.exit_code, 0);
   EXPECT_NE(bad.output.find("exploration.epsilon"), std::string::npos) << bad.output;
+}
+
+TEST_F(PolicyCli, BenchQuickWritesCompleteJson) {
+  if (::access((bin_ + "/tailor-bench").c_str(), X_OK) != 0)
+    GTEST_SKIP() << "tailor-bench is not built";
+  const std::string json = path("bench.json");
+  const RunResult r =
+      run("tailor-bench policy --grid quick --repeats 1 --threads 1 --warmup 2 --json " + json);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  std::ifstream in(json);
+  const auto j = nlohmann::json::parse(in);
+  ASSERT_GE(j["devices"].size(), 1u);
+  for (const auto& d : j["devices"]) {
+    if (!d["present"].get<bool>()) {
+      EXPECT_FALSE(d["absent_reason"].get<std::string>().empty()) << "an absent device says why";
+      continue;
+    }
+    EXPECT_GT(d["learner_steps_per_s"].get<double>(), 0.0);
+    for (const char* n : {"1000", "10000"})
+      EXPECT_GT(d["decisions_per_s"][n].get<double>(), 0.0) << n;
+    if (d["peer"]["present"].get<bool>()) {
+      EXPECT_GT(d["ratio_learner"].get<double>(), 0.0);
+    } else {
+      EXPECT_FALSE(d["peer"]["reason"].get<std::string>().empty()) << "an absent peer says why";
+    }
+  }
 }
 
 }  // namespace

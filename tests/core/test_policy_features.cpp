@@ -38,7 +38,8 @@ TEST(PolicyFeatures, HistoryColumnsEqualTheSegmentFeatures) {
                                            StateFeatureParams(), {});
   const StateFeatureLayout& L = spec.features;
   const StateFeatureBinding binding = bind_state_features(L, ds);
-  const CustomerRows tx = group_rows_by_customer(ds.transactions.customer, ds.customers.size(), "tx");
+  const CustomerRows tx =
+      group_rows_by_customer(ds.transactions.customer, ds.customers.size(), "tx");
   const CustomerRows em = group_rows_by_customer(ds.email_log.customer, ds.customers.size(), "em");
   for (int day : {20, 75, 119}) {
     const UnixTime T = 1672531200 + int64_t(day) * 86400;  // 2023-01-01 + day, UTC
@@ -180,7 +181,8 @@ TEST(PolicyFeatures, NoDecisionSeesItsOwnOutcome) {
   ds.email_log.clicked[r] = !ds.email_log.clicked[r];
   const LoggedDecisions b = build_logged_decisions(ds, spec, {}, &rejects);
   const size_t D = size_t(a.dim);
-  EXPECT_TRUE(std::equal(&a.states[size_t(j) * D], &a.states[size_t(j + 1) * D], &b.states[size_t(j) * D]))
+  EXPECT_TRUE(
+      std::equal(&a.states[size_t(j) * D], &a.states[size_t(j + 1) * D], &b.states[size_t(j) * D]))
       << "row " << j << " changed with its own outcome";
   EXPECT_FALSE(std::equal(&a.states[size_t(j + 1) * D], &a.states[size_t(j + 2) * D],
                           &b.states[size_t(j + 1) * D]))
@@ -206,7 +208,8 @@ TEST(PolicyFeatures, UnknownTimesAndBadPropensitiesAreHandled) {
   const size_t j = size_t(it - L.log_row.begin());
   EXPECT_EQ(L.day_start[j], -1);
   const auto& names = spec.features.names;
-  const size_t known = size_t(std::find(names.begin(), names.end(), "calendar_known") - names.begin());
+  const size_t known =
+      size_t(std::find(names.begin(), names.end(), "calendar_known") - names.begin());
   EXPECT_EQ(L.states[j * size_t(L.dim) + known], 0.0f);
 }
 
@@ -232,17 +235,21 @@ TEST(PolicyFeatures, DatasetRulesAgreeWithTheReplayedEligibility) {
   const Dataset& ds = tiny_dataset();
   const SynthParams p = synth_params_of_dataset(ds);
   const SynthLogContext ctx = replay_synth_log(ds, p);
-  const CustomerRows tx = group_rows_by_customer(ds.transactions.customer, ds.customers.size(), "tx");
+  const CustomerRows tx =
+      group_rows_by_customer(ds.transactions.customer, ds.customers.size(), "tx");
   std::vector<uint32_t> sorted;
   int64_t rows = 0, equal = 0;
   const uint32_t abandonment = (1u << kCartAbandonment) | (1u << kBrowseAbandonment);
-  const uint32_t calendar_only = (1u << kWelcome) | (1u << kBirthday) | (1u << kNewArrivals) | (1u << kClearance);
+  const uint32_t calendar_only =
+      (1u << kWelcome) | (1u << kBirthday) | (1u << kNewArrivals) | (1u << kClearance);
   for (size_t r = 0; r < ds.email_log.size(); r += 3) {
     const int64_t c = ds.email_log.customer[r];
-    sorted.assign(tx.rows.begin() + tx.offsets[size_t(c)], tx.rows.begin() + tx.offsets[size_t(c) + 1]);
+    sorted.assign(tx.rows.begin() + tx.offsets[size_t(c)],
+                  tx.rows.begin() + tx.offsets[size_t(c) + 1]);
     const int day = synth_local_day(p, ds.email_log.time[r], ds.customers.tz_offset_min[size_t(c)]);
     ASSERT_EQ(day, ctx.state[r].day) << "row " << r;
-    const uint32_t derived = synth_eligible_from_dataset(p, ds, c, sorted.data(), sorted.size(), day);
+    const uint32_t derived =
+        synth_eligible_from_dataset(p, ds, c, sorted.data(), sorted.size(), day);
     const uint32_t truth = ctx.eligible[r] & ~abandonment;
     ASSERT_EQ(derived & calendar_only, truth & calendar_only) << "row " << r;
     ++rows;

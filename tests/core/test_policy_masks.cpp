@@ -77,9 +77,9 @@ TEST(PolicyMasks, NeverViolatedOverRandomStates) {
                            (mp.frequency_cap >= 0 && in.sends_in_window >= mp.frequency_cap);
       for (int a = 1; a < space.size(); ++a) {
         const int c = space.campaign_of(a), h = space.hour_of(a);
-        const bool quiet = space.has_hours() &&
-                           std::find(mp.quiet_hours.begin(), mp.quiet_hours.end(), h) !=
-                               mp.quiet_hours.end();
+        const bool quiet =
+            space.has_hours() &&
+            std::find(mp.quiet_hours.begin(), mp.quiet_hours.end(), h) != mp.quiet_hours.end();
         const bool ineligible = in.campaign_eligible && !in.campaign_eligible[c];
         const bool expected = !blocked && !quiet && !ineligible;
         ASSERT_EQ(mask[a] != 0, expected) << where << " action " << space.label(a);
@@ -125,8 +125,8 @@ TEST(PolicyExploration, NoMassOnMaskedActions) {
       for (int a = 0; a < A; ++a) {
         ASSERT_GE(p[size_t(a)], 0.0);
         if (!mask[size_t(a)]) {
-        ASSERT_EQ(p[size_t(a)], 0.0) << mode << " trial " << trial << " a " << a;
-      }
+          ASSERT_EQ(p[size_t(a)], 0.0) << mode << " trial " << trial << " a " << a;
+        }
         s += p[size_t(a)];
       }
       ASSERT_NEAR(s, 1.0, 1e-9) << mode;

@@ -30,12 +30,14 @@ OpeParams small_params(int resamples = 200) {
 // With q(x, 0) = 0.2, q(x, 1) = 0.6 on every row: DM = 0.6;
 // DR = 0.6 + [2 (1 - 0.6) + 0 + 4 (0 - 0.6) + 0] / 4 = 0.6 + (0.8 - 2.4) / 4 = 0.2.
 TEST(PolicyOpe, KnownAnswerByHand) {
-  OffPolicyEvaluator ev(4, 2, {1, 0, 1, 0}, {0.5f, 0.5f, 0.25f, 0.75f}, {0, 1, 2, 3}, small_params());
+  OffPolicyEvaluator ev(4, 2, {1, 0, 1, 0}, {0.5f, 0.5f, 0.25f, 0.75f}, {0, 1, 2, 3},
+                        small_params());
   std::vector<float> q = {0.2f, 0.6f, 0.2f, 0.6f, 0.2f, 0.6f, 0.2f, 0.6f};
   ev.add_metric("r", {1, 0, 0, 1}, q);
   ev.add_metric("r_no_model", {1, 0, 0, 1}, {});
   const int p1 = ev.add_policy("always 1", {0, 1, 0, 1, 0, 1, 0, 1});
-  const int logging_like = ev.add_policy("mix", {0.5f, 0.5f, 0.5f, 0.5f, 0.75f, 0.25f, 0.75f, 0.25f});
+  const int logging_like =
+      ev.add_policy("mix", {0.5f, 0.5f, 0.5f, 0.5f, 0.75f, 0.25f, 0.75f, 0.25f});
   ev.run();
   const OpeResult& r = ev.result(p1, 0);
   EXPECT_NEAR(r.ips.value, 0.5, 1e-12);
@@ -70,7 +72,9 @@ TEST(PolicyOpe, BadInputIsAnError) {
 // 95 % intervals cover it in most logs.
 TEST(PolicyOpe, UnbiasedAndCalibratedOnASimulatedBandit) {
   const int K = 5, A = 3;
-  auto click = [](int x, int a) { return 0.05 + 0.1 * a + 0.04 * x * (a == 2 ? -1 : 1) + 0.2 * (x == 3 && a == 0); };
+  auto click = [](int x, int a) {
+    return 0.05 + 0.1 * a + 0.04 * x * (a == 2 ? -1 : 1) + 0.2 * (x == 3 && a == 0);
+  };
   auto logging = [](int x, int a) {
     const double p[3] = {0.5 - 0.05 * x, 0.3, 0.2 + 0.05 * x};
     return p[a];

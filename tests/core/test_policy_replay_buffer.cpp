@@ -61,7 +61,8 @@ TEST(PolicyReplayBuffer, SamplingIsSeededAndUniform) {
   ReplayBuffer b(1000, 2, 3);
   for (int i = 0; i < 50; ++i) push_numbered(b, i);
   std::vector<int64_t> x, y, z;
-  SynthRng r1 = policy_rng(1, 0, PolicyStream::kBatches), r2 = policy_rng(1, 0, PolicyStream::kBatches),
+  SynthRng r1 = policy_rng(1, 0, PolicyStream::kBatches),
+           r2 = policy_rng(1, 0, PolicyStream::kBatches),
            r3 = policy_rng(2, 0, PolicyStream::kBatches);
   b.sample_indices(20000, r1, &x);
   b.sample_indices(20000, r2, &y);

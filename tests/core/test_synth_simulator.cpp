@@ -85,7 +85,8 @@ TEST(SynthSimulator, LoggingPolicyReproducesTheLogAndItsStates) {
       ++compared;
     }
   };
-  const SimulationTotals t = sim.run(all_customers(shop_params().customers), shop_params().seed, {}, check);
+  const SimulationTotals t =
+      sim.run(all_customers(shop_params().customers), shop_params().seed, {}, check);
   EXPECT_EQ(compared, int64_t(e.size()));
   EXPECT_EQ(t.decisions, int64_t(e.size()));
   for (size_t c = 0; c < ds.customers.size(); ++c) EXPECT_EQ(next_row[c], em.offsets[c + 1]);
@@ -100,9 +101,12 @@ TEST(SynthSimulator, DeterministicForAnyThreadCountAndSeeded) {
   p1.days = p2.days = 60;
   const auto customers = all_customers(300);
   const SimPolicy everyone = sim_policy_send_everyone(spec, 10);
-  const SimulationTotals a = SynthShopSimulator(shop_params(), spec, p1).run(customers, 5, everyone);
-  const SimulationTotals b = SynthShopSimulator(shop_params(), spec, p2).run(customers, 5, everyone);
-  const SimulationTotals c = SynthShopSimulator(shop_params(), spec, p2).run(customers, 6, everyone);
+  const SimulationTotals a =
+      SynthShopSimulator(shop_params(), spec, p1).run(customers, 5, everyone);
+  const SimulationTotals b =
+      SynthShopSimulator(shop_params(), spec, p2).run(customers, 5, everyone);
+  const SimulationTotals c =
+      SynthShopSimulator(shop_params(), spec, p2).run(customers, 6, everyone);
   EXPECT_EQ(a.decisions, b.decisions);
   EXPECT_EQ(a.sends, b.sends);
   EXPECT_EQ(a.expected_reward, b.expected_reward);
@@ -118,20 +122,22 @@ TEST(SynthSimulator, MasksAreEnforcedAndViolationsCounted) {
   MaskParams mp;
   mp.frequency_cap = 1;  // tight: makes the cap bind often
   mp.frequency_window_days = 4;
-  PolicySpec spec = make_policy_spec(ds, ActionSpaceParams(), mp, RewardParams(), StateFeatureParams(), {});
+  PolicySpec spec =
+      make_policy_spec(ds, ActionSpaceParams(), mp, RewardParams(), StateFeatureParams(), {});
   SimulatorParams sp;
   sp.days = 90;
   SynthShopSimulator sim(shop_params(), spec, sp);
   const int A = spec.n_actions();
-  auto uniform = sim_policy_from_distribution(spec, 3, [A](const SimDecisionBatch& b, std::vector<double>* probs) {
-    probs->assign(size_t(b.n) * A, 0.0);
-    for (int64_t i = 0; i < b.n; ++i) {
-      int allowed = 0;
-      for (int a = 0; a < A; ++a) allowed += b.masks[size_t(i) * A + a];
-      for (int a = 0; a < A; ++a)
-        (*probs)[size_t(i) * A + a] = b.masks[size_t(i) * A + a] ? 1.0 / allowed : 0.0;
-    }
-  });
+  auto uniform = sim_policy_from_distribution(
+      spec, 3, [A](const SimDecisionBatch& b, std::vector<double>* probs) {
+        probs->assign(size_t(b.n) * A, 0.0);
+        for (int64_t i = 0; i < b.n; ++i) {
+          int allowed = 0;
+          for (int a = 0; a < A; ++a) allowed += b.masks[size_t(i) * A + a];
+          for (int a = 0; a < A; ++a)
+            (*probs)[size_t(i) * A + a] = b.masks[size_t(i) * A + a] ? 1.0 / allowed : 0.0;
+        }
+      });
   const auto customers = all_customers(500);
   const SimulationTotals u = sim.run(customers, 9, uniform);
   EXPECT_EQ(u.mask_violations, 0);

@@ -82,7 +82,7 @@ TEST(PolicyDqn, DoubleDqnTargetsByHand) {
     b.next_states = {0.0f, 0.0f};
     b.actions = {1, 0};
     b.rewards = {1.0f, 2.0f};
-    b.discounts = {0.81f, 0.0f};              // 2 days later; second row terminal
+    b.discounts = {0.81f, 0.0f};  // 2 days later; second row terminal
     b.masks = {1, 1, 1, 1, 1, 1, 1, 1};
     b.next_masks = {1, 1, 1, 0, 1, 0, 0, 0};  // action 3 masked in the next state
     const torch::Tensor y = learner.td_targets(b).cpu();
@@ -148,7 +148,8 @@ ReplayBuffer random_buffer(int dim, int A, int n, uint64_t seed) {
     for (auto& v : s) v = float(rng.normal());
     for (auto& v : s2) v = float(rng.normal());
     for (int a = 1; a < A; ++a) m2[size_t(a)] = rng.bernoulli(0.5);
-    buf.push(s.data(), m.data(), int64_t(rng.below(A)), float(rng.uniform()), 0.9f, s2.data(), m2.data());
+    buf.push(s.data(), m.data(), int64_t(rng.below(A)), float(rng.uniform()), 0.9f, s2.data(),
+             m2.data());
   }
   return buf;
 }
@@ -170,7 +171,8 @@ TEST(PolicyDqn, SaveLoadGivesIdenticalQValuesAndExactResume) {
   p.gamma = 0.9;
   p.cql_alpha = 0.1;
   const ReplayBuffer buf = random_buffer(5, 6, 400, 2);
-  const fs::path path = fs::temp_directory_path() / ("tailor_dqn_" + std::to_string(::getpid()) + ".h5");
+  const fs::path path =
+      fs::temp_directory_path() / ("tailor_dqn_" + std::to_string(::getpid()) + ".h5");
 
   DqnLearner a(5, 6, p);
   train_steps(a, buf, 40);

@@ -69,12 +69,15 @@ std::string shared_data(const std::string& rel) {
 TEST(PolicyRealData, HillstromLearnedBeatsLoggingAndIsApproved) {
   const std::string path = shared_data("hillstrom/hillstrom.csv.xz");
   if (path.empty())
-    GTEST_SKIP() << "$TAILOR_SHARED_DATA/hillstrom/hillstrom.csv.xz is absent (set TAILOR_SHARED_DATA)";
+    GTEST_SKIP()
+        << "$TAILOR_SHARED_DATA/hillstrom/hillstrom.csv.xz is absent (set TAILOR_SHARED_DATA)";
   const auto t0 = std::chrono::steady_clock::now();
-  const ImportResult imp = import_csv(load_import_mapping(kConfigs + "import/hillstrom.yaml"), path);
+  const ImportResult imp =
+      import_csv(load_import_mapping(kConfigs + "import/hillstrom.yaml"), path);
   PolicyTrainConfig cfg = load_policy_train_config(kConfigs + "policy_hillstrom.yaml");
   cfg.ope.bootstrap_resamples = 200;
-  const std::string out = (fs::temp_directory_path() / ("tailor_hill_" + std::to_string(::getpid()) + ".h5")).string();
+  const std::string out =
+      (fs::temp_directory_path() / ("tailor_hill_" + std::to_string(::getpid()) + ".h5")).string();
   const PolicyTrainReport r = train_send_policy(imp.dataset, cfg, out);
   fs::remove(out);
   fs::remove(out + ".rejects.csv");
@@ -96,7 +99,8 @@ TEST(PolicyRealData, HillstromLearnedBeatsLoggingAndIsApproved) {
   const double logging = r.logging[kMetricClicks].value;
   EXPECT_NEAR(uniform.estimates[kMetricClicks].dr.value, logging, 0.002) << "uniform = logging";
   EXPECT_GT(learned.estimates[kMetricClicks].dr.value, logging + 0.02);
-  EXPECT_GT(learned.estimates[kMetricClicks].dr.value, mens.estimates[kMetricClicks].dr.value - 0.01);
+  EXPECT_GT(learned.estimates[kMetricClicks].dr.value,
+            mens.estimates[kMetricClicks].dr.value - 0.01);
   EXPECT_GT(learned.estimates[kMetricClicks].dr.lo, logging) << "clearly better than logging";
   EXPECT_TRUE(r.approval.approved);
   EXPECT_FALSE(r.approval.forced);

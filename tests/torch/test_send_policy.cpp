@@ -48,7 +48,8 @@ PolicyTrainConfig small_config() {
 }
 
 std::string temp_path(const std::string& name) {
-  return (fs::temp_directory_path() / ("tailor_sp_" + std::to_string(::getpid()) + "_" + name)).string();
+  return (fs::temp_directory_path() / ("tailor_sp_" + std::to_string(::getpid()) + "_" + name))
+      .string();
 }
 
 /// One trained checkpoint shared by the tests.
@@ -188,13 +189,18 @@ TEST(SendPolicy, DecideNeverViolatesMasks) {
       ASSERT_GE(x.hour, 0);
       ASSERT_EQ(std::find(quiet.begin(), quiet.end(), int(x.hour)), quiet.end()) << "quiet hour";
       ASSERT_GE(x.campaign, 0);
-      const int day_index = synth_local_day(spec.synth_params, now, capped.customers.tz_offset_min[c]);
+      const int day_index =
+          synth_local_day(spec.synth_params, now, capped.customers.tz_offset_min[c]);
       std::vector<uint32_t> none;
-      const uint32_t rules = synth_eligible_from_dataset(spec.synth_params, capped, int64_t(c), none.data(), 0, day_index);
-      const int synth_id = synth_campaign_ids(spec.actions)[size_t(spec.actions.campaign_of(x.action))];
+      const uint32_t rules = synth_eligible_from_dataset(spec.synth_params, capped, int64_t(c),
+                                                         none.data(), 0, day_index);
+      const int synth_id =
+          synth_campaign_ids(spec.actions)[size_t(spec.actions.campaign_of(x.action))];
       // Purchase-based campaigns need the customer's rows; the calendar ones must match exactly.
-      if (synth_id == kNewArrivals || synth_id == kClearance || synth_id == kBirthday || synth_id == kWelcome) {
-        ASSERT_TRUE((rules >> synth_id) & 1u) << "ineligible campaign " << synth_campaign_names()[size_t(synth_id)];
+      if (synth_id == kNewArrivals || synth_id == kClearance || synth_id == kBirthday ||
+          synth_id == kWelcome) {
+        ASSERT_TRUE((rules >> synth_id) & 1u)
+            << "ineligible campaign " << synth_campaign_names()[size_t(synth_id)];
       }
     }
   }
