@@ -53,13 +53,23 @@ std::string temp_path(const std::string& name) {
 }
 
 /// One trained checkpoint shared by the tests.
+/// Removes a file and its rejects file when the test binary exits.
+struct RemovedAtExit {
+  std::string path;
+  ~RemovedAtExit() {
+    std::error_code ec;
+    fs::remove(path, ec);
+    fs::remove(path + ".rejects.csv", ec);
+  }
+};
+
 const std::string& trained_checkpoint() {
-  static const std::string path = [] {
+  static const RemovedAtExit file = [] {
     const std::string p = temp_path("policy.h5");
     train_send_policy(shop(), small_config(), p);
-    return p;
+    return RemovedAtExit{p};
   }();
-  return path;
+  return file.path;
 }
 
 TEST(SendPolicy, TrainingReportIsCompleteAndConsistent) {
