@@ -18,6 +18,7 @@
 #include "core/data/synth_catalog.h"
 #include "core/data/synth_model.h"
 #include "core/data/synth_param_set.h"
+#include "core/data/synth_process.h"
 #include "core/data/synth_replay.h"
 #include "core/data/synth_rng.h"
 
@@ -83,43 +84,6 @@ constexpr int64_t kSecondsPerDay = 86400;
 constexpr int64_t kCustomersPerBlock = 1024;
 constexpr int64_t kBlocksPerWave = 32;
 
-/// Shop-wide per-day facts.
-struct Calendar {
-  UnixTime start = 0;              ///< first history day, 00:00 UTC
-  std::vector<uint8_t> clearance;  ///< January or July
-  std::vector<double> season;      ///< purchase-rate multiplier
-  std::vector<int8_t> month, mday;
-  std::vector<uint8_t> leap;  ///< the day's year is a leap year
-};
-
-Calendar make_calendar(const SynthParams& p) {
-  Calendar cal;
-  int64_t start_days = 0;
-  synth_parse_date(p.start_date, &start_days);
-  cal.start = start_days * kSecondsPerDay;
-  for (int d = 0; d < p.days; ++d) {
-    const SynthCivilDate date = synth_civil_from_days(start_days + d);
-    const int64_t doy = start_days + d - synth_days_from_civil(date.year, 1, 1);
-    cal.month.push_back(static_cast<int8_t>(date.month));
-    cal.mday.push_back(static_cast<int8_t>(date.day));
-    cal.leap.push_back(synth_is_leap(date.year));
-    cal.clearance.push_back(date.month == 1 || date.month == 7);
-    // Peak around 6 December (day of year 340).
-    cal.season.push_back(1.0 + p.seasonality * std::cos(6.283185307179586 * (doy - 340) / 365.25));
-  }
-  return cal;
-}
-
-/// One transaction line before invoices get their global numbers.
-struct Line {
-  UnixTime time;
-  int32_t product;
-  int32_t quantity;
-  float unit_price;
-  int32_t invoice;  ///< per-customer invoice number in creation order
-  uint8_t kind;
-};
-
 /// Rows of a range of customers; invoices are numbered within the block.
 struct Block {
   CustomerTable customers;
@@ -128,206 +92,41 @@ struct Block {
   EmailLogTable email;
 };
 
-enum SessionKind : uint8_t { kPurchaseSession, kCartSession, kBrowseSession };
-struct Session {
-  int day;
-  int second;  ///< local second of the day
-  SessionKind kind;
-};
-
+/// Drives SynthCustomerProcess with the logging policy (drawing from the customer's own stream)
+/// and appends the customer's rows to a Block.
 class CustomerSimulator {
  public:
-  CustomerSimulator(const SynthParams& p, const SynthCatalog& catalog, const Calendar& cal)
-      : p_(p),
-        catalog_(catalog),
-        cal_(cal),
-        response_(p),
-        policy_(p),
-        decay_(std::exp(-1.0 / p.fatigue_decay_days)) {}
+  CustomerSimulator(const SynthParams& p, const SynthCatalog& catalog, const SynthCalendar& cal)
+      : p_(p), cal_(cal), policy_(p), process_(p, catalog, cal) {}
 
   /// Simulates customer i, appending its rows to `b`; with `trace`, also records each decision.
   void run(int64_t i, Block& b, std::vector<SynthDecision>* trace = nullptr) {
-    const SynthLatentCustomer c = synth_latent_customer(p_, i);
-    SynthRng rng(p_.seed, static_cast<uint64_t>(i), SynthStream::kCustomerHistory);
-    taste_cum_.resize(p_.categories);
-    double acc = 0.0;
-    for (int k = 0; k < p_.categories; ++k) taste_cum_[k] = (acc += c.taste[k]);
-
-    const auto sessions = draw_sessions(c, rng);
-    lines_.clear();
-    n_invoices_ = 0;
-    invoice_is_return_.clear();
-
-    bool unsubscribed = false;
-    int last_purchase = -1, last_cart = -1, last_browse = -1, purchases = 0;
-    double fatigue = 0.0;
-    size_t next_session = 0;
-    const int first_day = std::max(0, c.signup_day + 1);
-    const int broadcast_phase = static_cast<int>(p_.seed % p_.broadcast_interval_days);
-    for (int d = first_day; d < p_.days; ++d) {
-      if (d > first_day) fatigue *= decay_;
-      if (c.emailable() && !unsubscribed) {
-        SynthCustomerState s;
-        s.day = d;
-        s.days_since_signup = d - c.signup_day;
-        s.days_since_purchase = last_purchase < 0 ? -1 : d - last_purchase;
-        s.purchases = purchases;
-        s.days_since_cart_abandon = last_cart < 0 ? -1 : d - last_cart;
-        s.days_since_browse_abandon = last_browse < 0 ? -1 : d - last_browse;
-        s.birthday_today = is_birthday(c, d);
-        s.in_clearance = cal_.clearance[d] != 0;
-        s.broadcast_day = (d + broadcast_phase) % p_.broadcast_interval_days == 0;
-        s.fatigue = fatigue;
-        const uint32_t eligible = synth_eligible_campaigns(p_, s);
-        if (eligible != 0) {
-          const SynthAction a = policy_.sample(eligible, fatigue, rng);
-          if (trace) trace->push_back({s, eligible, a});
-          const bool sent = a.campaign >= 0;
-          const UnixTime t = local_time(c, d, sent ? a.hour * 3600 : 0);
-          uint8_t opened = 0, clicked = 0, converted = 0, unsub = 0;
-          float revenue = 0.0f;
-          if (sent) {
-            const SynthResponse r = response_.respond(c, s, a.campaign, a.hour);
-            opened = rng.bernoulli(r.open);
-            clicked = opened && rng.bernoulli(r.click / r.open);
-            converted = clicked && rng.bernoulli(r.convert / r.click);
-            unsub = opened && rng.bernoulli(r.unsubscribe / r.open);
-            if (converted) {
-              const UnixTime when = t + 300 + rng.below(6 * 3600);
-              revenue = static_cast<float>(make_basket(when, s.in_clearance, rng));
-              last_purchase = d;
-              ++purchases;
-            }
-            if (unsub) unsubscribed = true;
-            fatigue += 1.0;
-          }
-          b.email.customer.push_back(i);
-          b.email.time.push_back(t);
-          b.email.campaign.push_back(static_cast<int16_t>(a.campaign));
-          b.email.hour.push_back(static_cast<int8_t>(a.hour));
-          b.email.propensity.push_back(static_cast<float>(a.propensity));
-          b.email.opened.push_back(opened);
-          b.email.clicked.push_back(clicked);
-          b.email.converted.push_back(converted);
-          b.email.revenue.push_back(revenue);
-          b.email.unsubscribed.push_back(unsub);
-        }
+    SynthCustomerProcess& proc = process_;
+    proc.start(i, p_.seed);
+    SynthCustomerState s;
+    uint32_t eligible = 0;
+    for (int d = proc.first_day(); d < p_.days; ++d) {
+      if (proc.begin_day(d, &s, &eligible)) {
+        const SynthAction a = policy_.sample(eligible, s.fatigue, proc.rng());
+        if (trace) trace->push_back({s, eligible, a});
+        const SynthOutcome o = proc.apply(a.campaign, a.hour);
+        b.email.customer.push_back(i);
+        b.email.time.push_back(o.time);
+        b.email.campaign.push_back(static_cast<int16_t>(a.campaign));
+        b.email.hour.push_back(static_cast<int8_t>(a.hour));
+        b.email.propensity.push_back(static_cast<float>(a.propensity));
+        b.email.opened.push_back(o.opened);
+        b.email.clicked.push_back(o.clicked);
+        b.email.converted.push_back(o.converted);
+        b.email.revenue.push_back(static_cast<float>(o.revenue));
+        b.email.unsubscribed.push_back(o.unsubscribed);
       }
-      // Organic sessions of day d happen after the day's email decision.
-      for (; next_session < sessions.size() && sessions[next_session].day == d; ++next_session) {
-        const Session& ss = sessions[next_session];
-        if (ss.kind == kPurchaseSession) {
-          make_basket(local_time(c, d, ss.second), cal_.clearance[d] != 0, rng);
-          last_purchase = d;
-          ++purchases;
-        } else if (ss.kind == kCartSession) {
-          last_cart = d;
-        } else {
-          last_browse = d;
-        }
-      }
+      proc.end_day();
     }
-    append_customer(i, c, unsubscribed, b);
+    append_customer(i, proc.latent(), proc.unsubscribed(), b);
   }
 
  private:
-  UnixTime local_time(const SynthLatentCustomer& c, int day, int local_second) const {
-    return cal_.start + day * kSecondsPerDay + local_second - c.tz_offset_min * 60;
-  }
-
-  bool is_birthday(const SynthLatentCustomer& c, int d) const {
-    if (c.birth_month < 0) return false;
-    // Born on 29 February: celebrated on 28 February in non-leap years.
-    const int bd = (c.birth_month == 2 && c.birth_day == 29 && !cal_.leap[d]) ? 28 : c.birth_day;
-    return cal_.month[d] == c.birth_month && cal_.mday[d] == bd;
-  }
-
-  int draw_local_second(const SynthLatentCustomer& c, SynthRng& rng) const {
-    double u = rng.uniform(), acc = 0.0;
-    int h = 23;
-    for (int k = 0; k < 24; ++k) {
-      acc += c.hour_prob[k];
-      if (u < acc) {
-        h = k;
-        break;
-      }
-    }
-    return h * 3600 + static_cast<int>(rng.below(3600));
-  }
-
-  /// Organic sessions: a Poisson process over days by thinning; rate = activity / 365 times
-  /// seasonality (and the clearance boost for purchases), plus abandonment sessions.
-  std::vector<Session> draw_sessions(const SynthLatentCustomer& c, SynthRng& rng) const {
-    std::vector<Session> out;
-    const double boost = p_.clearance_boost * c.price_sensitivity;
-    const double base = c.activity / 365.0;
-    const double max_rate = base * (1.0 + p_.seasonality) *
-                            (1.0 + boost + p_.cart_abandon_ratio + p_.browse_abandon_ratio);
-    if (max_rate <= 0.0) return out;
-    double t = std::max(0, c.signup_day + 1);
-    for (;;) {
-      t += rng.exponential(1.0 / max_rate);
-      if (t >= p_.days) break;
-      const int d = static_cast<int>(t);
-      const double purchase_w = 1.0 + (cal_.clearance[d] ? boost : 0.0);
-      const double rate =
-          base * cal_.season[d] * (purchase_w + p_.cart_abandon_ratio + p_.browse_abandon_ratio);
-      const double u = rng.uniform() * max_rate;
-      if (u >= rate) continue;
-      const double v = u / (base * cal_.season[d]);  // uniform in [0, total weight)
-      SessionKind kind = v < purchase_w                           ? kPurchaseSession
-                         : v < purchase_w + p_.cart_abandon_ratio ? kCartSession
-                                                                  : kBrowseSession;
-      out.push_back({d, draw_local_second(c, rng), kind});
-    }
-    std::stable_sort(out.begin(), out.end(), [](const Session& a, const Session& b) {
-      return a.day != b.day ? a.day < b.day : a.second < b.second;
-    });
-    return out;
-  }
-
-  /// One basket (invoice) at time t plus its returns; returns the basket's revenue.
-  double make_basket(UnixTime t, bool clearance, SynthRng& rng) {
-    const int32_t inv = n_invoices_++;
-    invoice_is_return_.push_back(0);
-    const int64_t n_lines = 1 + rng.poisson(p_.basket_extra_lines);
-    const double discount = clearance ? 1.0 - p_.clearance_discount : 1.0;
-    double total = 0.0;
-    const size_t first = lines_.size();
-    std::vector<size_t> returned;
-    for (int64_t l = 0; l < n_lines; ++l) {
-      const double u = rng.uniform() * taste_cum_.back();
-      int k = static_cast<int>(std::upper_bound(taste_cum_.begin(), taste_cum_.end(), u) -
-                               taste_cum_.begin());
-      if (k >= p_.categories) k = p_.categories - 1;
-      const int32_t prod = catalog_.draw_product(k, rng);
-      const int32_t qty = 1 + static_cast<int32_t>(rng.poisson(p_.extra_quantity));
-      const float price =
-          static_cast<float>(std::round(catalog_.products.price[prod] * discount * 100.0) / 100.0);
-      lines_.push_back(
-          {t, prod, qty, price, inv, static_cast<uint8_t>(TransactionKind::kPurchase)});
-      total += qty * static_cast<double>(price);
-      if (rng.bernoulli(p_.return_rate)) returned.push_back(first + static_cast<size_t>(l));
-    }
-    if (!returned.empty()) {
-      // One credit note 3..30 days later, if still inside the history.
-      const UnixTime rt = t + (3 + rng.below(28)) * kSecondsPerDay + rng.below(kSecondsPerDay);
-      if (rt < cal_.start + p_.days * kSecondsPerDay) {
-        const int32_t rinv = n_invoices_++;
-        invoice_is_return_.push_back(1);
-        for (size_t li : returned) {
-          Line r = lines_[li];
-          r.time = rt;
-          r.quantity = -r.quantity;
-          r.invoice = rinv;
-          r.kind = static_cast<uint8_t>(TransactionKind::kReturn);
-          lines_.push_back(r);
-        }
-      }
-    }
-    return total;
-  }
-
   void append_customer(int64_t i, const SynthLatentCustomer& c, bool unsubscribed_during,
                        Block& b) {
     auto& ct = b.customers;
@@ -354,14 +153,17 @@ class CustomerSimulator {
     ct.suppressed.push_back(c.suppressed);
 
     // Transactions in time order; invoices renumbered in order of first appearance.
+    lines_ = process_.lines();
+    const int32_t n_invoices = process_.invoices();
+    const std::vector<uint8_t>& invoice_is_return = process_.invoice_is_return();
     std::stable_sort(lines_.begin(), lines_.end(),
-                     [](const Line& a, const Line& b) { return a.time < b.time; });
-    std::vector<int32_t> remap(n_invoices_, -1);
+                     [](const SynthLine& a, const SynthLine& b) { return a.time < b.time; });
+    std::vector<int32_t> remap(n_invoices, -1);
     const int64_t base = static_cast<int64_t>(b.invoice_is_return.size());
-    for (const Line& l : lines_) {
+    for (const SynthLine& l : lines_) {
       if (remap[l.invoice] < 0) {
         remap[l.invoice] = static_cast<int32_t>(b.invoice_is_return.size() - base);
-        b.invoice_is_return.push_back(invoice_is_return_[l.invoice]);
+        b.invoice_is_return.push_back(invoice_is_return[l.invoice]);
       }
       b.tx.customer.push_back(i);
       b.tx.product.push_back(l.product);
@@ -374,15 +176,10 @@ class CustomerSimulator {
   }
 
   const SynthParams& p_;
-  const SynthCatalog& catalog_;
-  const Calendar& cal_;
-  SynthResponseModel response_;
+  const SynthCalendar& cal_;
   SynthLoggingPolicy policy_;
-  const double decay_;  ///< daily fatigue decay factor
-  std::vector<double> taste_cum_;
-  std::vector<Line> lines_;
-  std::vector<uint8_t> invoice_is_return_;
-  int32_t n_invoices_ = 0;
+  SynthCustomerProcess process_;
+  std::vector<SynthLine> lines_;  ///< scratch: the customer's lines, sorted by time
 };
 
 template <class T>
@@ -403,7 +200,7 @@ std::vector<SynthDecision> synth_replay_decisions(const SynthParams& p, const Sy
   validate_synth_params(p);
   TAILOR_CHECK(customer >= 0 && customer < p.customers,
                "synth: customer " << customer << " out of range [0, " << p.customers << ")");
-  const Calendar cal = make_calendar(p);
+  const SynthCalendar cal = make_synth_calendar(p);
   CustomerSimulator sim(p, catalog, cal);
   Block scratch;
   std::vector<SynthDecision> out;
@@ -417,7 +214,7 @@ Dataset generate_synthetic_shop(const SynthParams& p) {
   const CopyPhraseBank bank = p.copy_documents > 0 ? load_copy_phrase_bank(p.copy_phrase_bank) : CopyPhraseBank();
   Dataset ds;
   SynthCatalog catalog = build_synth_catalog(p);
-  const Calendar cal = make_calendar(p);
+  const SynthCalendar cal = make_synth_calendar(p);
   ds.campaigns = synth_campaign_names();
   ds.products = catalog.products;
 
