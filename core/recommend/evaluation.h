@@ -38,26 +38,54 @@ RankingMetrics ranking_metrics(const TopKResult& recs, const std::vector<std::ve
 /// One row of the quality table.
 struct RecommendEvalRow {
   std::string method;
-  std::array<double, 3> weights{};
+  BlendWeights weights{};
   RankingMetrics at10, at20;
+};
+
+/// Item-CF settings tried on the validation cut together with the blend weights; an empty list
+/// means the value of the params only.
+struct RecommendSweep {
+  std::vector<double> item_cf_half_life_days;
+  std::vector<int64_t> item_cf_min_customers;
+};
+
+/// One validation point of the sweep: its best blend on the weight grid.
+struct RecommendSweepRow {
+  double item_cf_half_life_days = 0;
+  int64_t item_cf_min_customers = 0;
+  BlendWeights weights{};
+  double validation_ndcg10 = 0;
 };
 
 struct RecommendEvalReport {
   std::string cutoff, validation_cutoff;
   int64_t test_customers = 0, validation_customers = 0, candidates = 0;
-  std::array<double, 3> tuned_weights{};
+  /// What the validation cut chose: blend weights and item-CF settings.
+  BlendWeights tuned_weights{};
+  double tuned_item_cf_half_life_days = 0;
+  int64_t tuned_item_cf_min_customers = 0;
   double validation_ndcg10 = 0;  ///< of the tuned blend on the validation cut
+  int weight_grid_points = 0;    ///< blend weightings tried per sweep point
+  std::vector<RecommendSweepRow> sweep;
   std::vector<RecommendEvalRow> validation_rows, test_rows;
+  double seconds = 0;  ///< wall time of the whole protocol
   std::string to_table() const;
   std::string to_json() const;
 };
 
-/// The full protocol: validation cut = cutoff - validation_days; a model trained before it
-/// scores validation targets (purchases in [validation cut, cutoff)) for the four methods and a
-/// grid of blend weights (step `weight_step`, weights summing to 1) picks the blend with the
-/// best NDCG@10. Then a model trained before `cutoff` is evaluated on [cutoff, +inf).
+/// Every weighting (w_0 .. w_{kRecommendSources-1}) with w_s = n_s * step, n_s >= 0 integer and
+/// Σ w_s = 1 (step must divide 1 to within 1e-9 of an integer count).
+std::vector<BlendWeights> blend_weight_grid(double step);
+
+/// The full protocol: validation cut = cutoff - validation_days; for each sweep point, a model
+/// trained before the cut scores validation targets (purchases in [validation cut, cutoff)) and
+/// blend_weight_grid(weight_step) is searched for the best NDCG@10; the best (sweep point,
+/// weights) overall is kept (ties: the first). The single sources and the blend are reported on
+/// the validation cut at that point, then a model trained before `cutoff` with it is evaluated
+/// on [cutoff, +inf). Nothing of the test period is used to choose.
 RecommendEvalReport evaluate_recommender(const Dataset& ds, const RecommendParams& params,
-                                         UnixTime cutoff, int validation_days, double weight_step);
+                                         UnixTime cutoff, int validation_days, double weight_step,
+                                         const RecommendSweep& sweep = {});
 
 /// "YYYY-MM-DD" -> Unix seconds at 00:00 UTC; throws tailor::Error on a bad date.
 UnixTime parse_date_utc(const std::string& date);

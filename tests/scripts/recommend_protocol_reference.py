@@ -12,11 +12,15 @@ Recall@k, NDCG@k (binary relevance, ideal DCG over min(|targets|, k)), coverage@
 Methods computed here the way tailor's recommender defines them (core/recommend/recommender.h):
 popularity (customers who bought the product, 2^(-age/half-life) of their last purchase), tfidf
 (TfidfVectorizer of the titles, decayed profile, cosine), copurchase (invoice baskets, cosine pair
-score, decayed sum) and the max-normalised blend with given weights.
+score, decayed sum), item_cf (cosine of decayed, customer-normalised product vectors over
+customers, pairs with >= MIN_CUSTOMERS common customers, decayed sum) and the max-normalised blend
+with given weights (popularity, tfidf, copurchase, item_cf).
 
 Usage: recommend_protocol_reference.py CSV[.xz] [--cutoff 2011-09-01] [--end DATE]
-           [--weights 0,0.3,0.7] [--json OUT]
-Prints one line per method; exits 1 if the test customer count is not --expect-customers."""
+           [--weights 0,0.3,0,0.7] [--item-cf-half-life 30] [--item-cf-min-customers 4]
+           [--expect-customers N] [--json OUT]
+Prints one line per method (to stderr when OUT is "-", the JSON report then going to stdout);
+exits 1 if the test customer count is not --expect-customers."""
 import argparse
 import calendar
 import csv
@@ -119,7 +123,8 @@ def split(d, cutoff, end):
 class Model:
     """The three sources trained on purchases before `cutoff`, and the histories of `customers`."""
 
-    def __init__(self, d, cutoff, customers, half_life=90.0, pop_half_life=90.0):
+    def __init__(self, d, cutoff, customers, half_life=90.0, pop_half_life=90.0,
+                 cf_half_life=30.0, cf_min_customers=4):
         m = d.time < cutoff
         c, p, b, t = d.customer[m], d.product[m], d.invoice[m], d.time[m]
         n = d.n_products
@@ -164,18 +169,37 @@ class Model:
         # Co-purchase: invoices x products 0/1, support = XᵀX off the diagonal, cosine score.
         x = sp.csr_matrix((np.ones(len(b)), (b, p)), shape=(d.n_invoices, n))
         x.data[:] = 1.0  # duplicates collapse
-        s = (x.T @ x).tocsr()
-        s.setdiag(0)
-        s.eliminate_zeros()
+        s = (x.T @ x).tocoo()
+        off = s.row != s.col
+        row, col = s.row[off], s.col[off]
         nb = np.asarray(x.sum(axis=0)).ravel()
-        s = s.tocoo()
-        cos = s.data / np.sqrt(nb[s.row] * nb[s.col])
-        self.copurchase = sp.csr_matrix((cos.astype(np.float32).astype(np.float64),
-                                         (s.row, s.col)), shape=(n, n))
+        cos = s.data[off] / np.sqrt(nb[row] * nb[col])
+        self.copurchase = sp.csr_matrix((cos.astype(np.float32).astype(np.float64), (row, col)),
+                                        shape=(n, n))
+
+        # Item CF: r(u, i) = 2^(-age of u's last purchase of i / cf_half_life) / sqrt(n_u), product
+        # vectors over customers l2-normalised, cosine off the diagonal, >= cf_min_customers.
+        u, i = last_key // n, last_key % n
+        n_u = np.bincount(u, minlength=d.n_customers)
+        r = np.exp2(-((ref - last_t) / DAY) / cf_half_life) if cf_half_life > 0 else \
+            np.ones(len(last_t))
+        r = r / np.sqrt(n_u[u])
+        v = sp.csr_matrix((r, (i, u)), shape=(n, d.n_customers))
+        norm = np.sqrt(np.asarray(v.multiply(v).sum(axis=1)).ravel())
+        norm[norm == 0] = 1
+        v = sp.diags(1 / norm) @ v
+        sim = (v @ v.T).tocoo()
+        ones = v.copy()
+        ones.data[:] = 1
+        common = (ones @ ones.T).tocoo()
+        assert (sim.row == common.row).all() and (sim.col == common.col).all()
+        keep = (sim.row != sim.col) & (common.data >= cf_min_customers)
+        self.item_cf = sp.csr_matrix((sim.data[keep].astype(np.float32).astype(np.float64),
+                                      (sim.row[keep], sim.col[keep])), shape=(n, n))
 
     def source_scores(self):
-        """Dense customers x products scores of popularity, tfidf, copurchase, and the mask of
-        products that may be recommended to each customer."""
+        """Dense customers x products scores of popularity, tfidf, copurchase, item_cf, and the
+        mask of products that may be recommended to each customer."""
         nc = self.history.shape[0]
         pop = np.tile(self.popularity.astype(np.float64), (nc, 1))
         prof = self.history @ self.vectors
@@ -184,8 +208,9 @@ class Model:
         prof = sp.diags(1 / norms) @ prof
         tfidf = (prof @ self.vectors.T).toarray()
         cop = (self.history @ self.copurchase).toarray()
+        icf = (self.history @ self.item_cf).toarray()
         allowed = np.tile(self.candidate, (nc, 1)) & (self.bought.toarray() == 0)
-        return [pop, tfidf, cop], allowed
+        return [pop, tfidf, cop, icf], allowed
 
 
 def top_k(score, allowed, k):
@@ -239,24 +264,30 @@ def main():
     ap.add_argument("csv")
     ap.add_argument("--cutoff", default="2011-09-01")
     ap.add_argument("--end", default="")
-    ap.add_argument("--weights", default="0,0.3,0.7")
+    ap.add_argument("--weights", default="0,0.3,0,0.7")
+    ap.add_argument("--item-cf-half-life", type=float, default=30.0)
+    ap.add_argument("--item-cf-min-customers", type=int, default=4)
     ap.add_argument("--expect-customers", type=int, default=-1)
     ap.add_argument("--json", default="")
     a = ap.parse_args()
+    log = sys.stderr if a.json == "-" else sys.stdout
     t0 = time.time()
     d = Retail(a.csv)
     cutoff = utc(a.cutoff + " 00:00:00")
     end = utc(a.end + " 00:00:00") if a.end else np.iinfo(np.int64).max
     customers, targets, both = split(d, cutoff, end)
-    model = Model(d, cutoff, customers)
+    model = Model(d, cutoff, customers, cf_half_life=a.item_cf_half_life,
+                  cf_min_customers=a.item_cf_min_customers)
     scores, allowed = model.source_scores()
     n_cand = int(model.candidate.sum())
     w = [float(v) for v in a.weights.split(",")]
-    methods = {"popularity": [1, 0, 0], "tfidf": [0, 1, 0], "copurchase": [0, 0, 1], "blend": w}
+    assert len(w) == 4, "--weights: popularity,tfidf,copurchase,item_cf"
+    methods = {"popularity": [1, 0, 0, 0], "tfidf": [0, 1, 0, 0], "copurchase": [0, 0, 1, 0],
+               "item_cf": [0, 0, 0, 1], "blend": w}
     report = {"cutoff": a.cutoff, "test_customers": len(customers), "customers_both_sides": both,
               "candidates": n_cand, "duplicates_removed": d.duplicates, "methods": {}}
     print(f"{len(customers)} test customers ({both} on both sides), {n_cand} candidates, "
-          f"{d.duplicates} duplicate lines removed")
+          f"{d.duplicates} duplicate lines removed", file=log)
     for name, wt in methods.items():
         lists = blend_lists(scores, allowed, wt, 20)
         m10, m20 = metrics(lists, targets, 10, n_cand), metrics(lists, targets, 20, n_cand)
@@ -265,9 +296,11 @@ def main():
                                    "ndcg_20": m20["ndcg"], "coverage_10": m10["coverage"]}
         print(f"{name:11s} HitRate@10 {m10['hit_rate']:.4f} Recall@10 {m10['recall']:.4f} "
               f"NDCG@10 {m10['ndcg']:.6f} NDCG@20 {m20['ndcg']:.6f} "
-              f"Coverage@10 {m10['coverage']:.4f}")
-    print(f"reference protocol in {time.time() - t0:.1f} s")
-    if a.json:
+              f"Coverage@10 {m10['coverage']:.4f}", file=log)
+    print(f"reference protocol in {time.time() - t0:.1f} s", file=log)
+    if a.json == "-":
+        json.dump(report, sys.stdout, indent=2)
+    elif a.json:
         with open(a.json, "w") as f:
             json.dump(report, f, indent=2)
     if a.expect_customers >= 0 and len(customers) != a.expect_customers:
