@@ -19,7 +19,7 @@ struct EvalArgs {
   double weight_step = 0.05;
   std::string json;
   int64_t expect_customers = -1;
-  RecommendSweep sweep;
+  std::vector<std::string> sweep;
 };
 
 const CommandRegistrar kRegistrar{CommandSpec{
@@ -36,14 +36,11 @@ const CommandRegistrar kRegistrar{CommandSpec{
           ->capture_default_str();
       sub->add_option("--weight-step", a->weight_step, "grid step of the blend weights")
           ->capture_default_str();
-      sub->add_option("--sweep-item-cf-half-life", a->sweep.item_cf_half_life_days,
-                      "item-CF half-lives (days) tried on the validation cut with the weights "
-                      "(e.g. 15,30,60; default: item_cf_half_life_days only)")
-          ->delimiter(',');
-      sub->add_option("--sweep-item-cf-min-customers", a->sweep.item_cf_min_customers,
-                      "item-CF min_customers values tried on the validation cut with the weights "
-                      "(e.g. 1,2,4; default: item_cf_min_customers only)")
-          ->delimiter(',');
+      sub->add_option("--sweep", a->sweep,
+                      "KEY=V1,V2,...: also try these values of a recommender parameter on the "
+                      "validation cut, jointly with the weights (repeatable: all combinations), "
+                      "e.g. --sweep item_cf_half_life_days=15,30,60")
+          ->allow_extra_args(false);
       sub->add_option("--json", a->json, "JSON report; empty = <dataset>.recommend_eval.json");
       sub->add_option("--expect-customers", a->expect_customers,
                       "fail unless the test has exactly this many customers (-1: no check)");
@@ -51,9 +48,11 @@ const CommandRegistrar kRegistrar{CommandSpec{
       bind_recommend_params(*params.back(), *p);
       return [a, p] {
         check_recommend_params(*p);
+        std::vector<RecommendSweepAxis> sweep;
+        for (const auto& text : a->sweep) sweep.push_back(parse_sweep_axis(text));
         const Dataset ds = read_dataset(a->dataset);
         const RecommendEvalReport rep = evaluate_recommender(
-            ds, *p, parse_date_utc(a->cutoff), a->validation_days, a->weight_step, a->sweep);
+            ds, *p, parse_date_utc(a->cutoff), a->validation_days, a->weight_step, sweep);
         std::fputs(rep.to_table().c_str(), stdout);
         const std::string json = a->json.empty() ? a->dataset + ".recommend_eval.json" : a->json;
         AtomicOutputFile out(json);

@@ -12,6 +12,7 @@
 #include <unordered_set>
 
 #include <nlohmann/json.hpp>
+#include <yaml-cpp/yaml.h>
 
 #include "core/common/error.h"
 #include "core/common/log.h"
@@ -245,9 +246,46 @@ std::vector<BlendWeights> blend_weight_grid(double step) {
   return grid;
 }
 
+RecommendParams with_settings(const RecommendParams& p, const RecommendSettings& settings) {
+  RecommendParams out = p;
+  CLI::App app;
+  ParamSet ps(&app, "recommend");
+  bind_recommend_params(ps, out);
+  YAML::Node root;
+  for (const auto& [key, value] : settings) {
+    try {
+      root["recommend"][key] = YAML::Load(value);
+    } catch (const YAML::Exception& e) {
+      TAILOR_FAIL("recommend-eval: sweep value '" << value << "' of " << key
+                                                  << " is not a YAML scalar: " << e.what());
+    }
+  }
+  ps.apply_yaml(root, "recommend-eval --sweep");
+  check_recommend_params(out);
+  return out;
+}
+
+RecommendSweepAxis parse_sweep_axis(const std::string& text) {
+  const size_t eq = text.find('=');
+  TAILOR_CHECK(eq != std::string::npos && eq > 0 && eq + 1 < text.size(),
+               "recommend-eval: --sweep '" << text << "' is not key=value1,value2,...");
+  RecommendSweepAxis axis;
+  axis.key = text.substr(0, eq);
+  TAILOR_CHECK(axis.key.rfind("weight_", 0) != 0,
+               "recommend-eval: --sweep " << axis.key
+                                          << ": the blend weights are always searched on the grid");
+  std::stringstream values(text.substr(eq + 1));
+  for (std::string v; std::getline(values, v, ',');) {
+    TAILOR_CHECK(!v.empty(), "recommend-eval: --sweep '" << text << "' has an empty value");
+    axis.values.push_back(v);
+  }
+  for (const auto& v : axis.values) with_settings(RecommendParams{}, {{axis.key, v}});  // checks
+  return axis;
+}
+
 RecommendEvalReport evaluate_recommender(const Dataset& ds, const RecommendParams& params,
                                          UnixTime cutoff, int validation_days, double weight_step,
-                                         const RecommendSweep& sweep) {
+                                         const std::vector<RecommendSweepAxis>& sweep) {
   const auto t0 = std::chrono::steady_clock::now();
   TAILOR_CHECK(validation_days >= 1, "recommend-eval: validation_days must be >= 1");
   const std::vector<BlendWeights> grid = blend_weight_grid(weight_step);
@@ -258,28 +296,33 @@ RecommendEvalReport evaluate_recommender(const Dataset& ds, const RecommendParam
   const UnixTime vcut = cutoff - static_cast<UnixTime>(validation_days) * 86400;
   rep.cutoff = format_date_utc(cutoff);
   rep.validation_cutoff = format_date_utc(vcut);
-  const std::vector<double> half_lives = sweep.item_cf_half_life_days.empty()
-                                             ? std::vector<double>{p.item_cf_half_life_days}
-                                             : sweep.item_cf_half_life_days;
-  const std::vector<int64_t> min_customers = sweep.item_cf_min_customers.empty()
-                                                 ? std::vector<int64_t>{p.item_cf_min_customers}
-                                                 : sweep.item_cf_min_customers;
+  // Sweep points: the cartesian product of the axes, the last axis varying fastest.
+  std::vector<RecommendSettings> points = {{}};
+  for (const auto& axis : sweep) {
+    TAILOR_CHECK(!axis.values.empty(), "recommend-eval: --sweep " << axis.key << " has no values");
+    std::vector<RecommendSettings> next;
+    for (const auto& pt : points) {
+      for (const auto& v : axis.values) {
+        next.push_back(pt);
+        next.back().emplace_back(axis.key, v);
+      }
+    }
+    points.swap(next);
+  }
 
   // Validation: trained before vcut, targets in [vcut, cutoff); nothing from the test period.
   Stage best_stage;
   double best = -1;
-  for (const double hl : half_lives) {
-    for (const int64_t mc : min_customers) {
-      RecommendParams q = p;
-      q.item_cf_half_life_days = hl;
-      q.item_cf_min_customers = mc;
-      spdlog::info("recommend-eval: validation model (purchases before {}, item CF half-life {} "
-                   "days, min customers {})",
-                   rep.validation_cutoff, hl, mc);
+  for (const RecommendSettings& pt : points) {
+    {
+      const RecommendParams q = with_settings(p, pt);
+      std::string what;
+      for (const auto& [k, v] : pt) what += ", " + k + " " + v;
+      spdlog::info("recommend-eval: validation model (purchases before {}{})",
+                   rep.validation_cutoff, what);
       Stage val = run_stage(ds, q, vcut, cutoff);
       RecommendSweepRow row;
-      row.item_cf_half_life_days = hl;
-      row.item_cf_min_customers = mc;
+      row.settings = pt;
       row.validation_ndcg10 = -1;
       const std::vector<double> ndcg = grid_ndcg10(val, grid);
       for (size_t g = 0; g < grid.size(); ++g) {
@@ -292,8 +335,7 @@ RecommendEvalReport evaluate_recommender(const Dataset& ds, const RecommendParam
       if (row.validation_ndcg10 > best + 1e-12) {
         best = row.validation_ndcg10;
         rep.tuned_weights = row.weights;
-        rep.tuned_item_cf_half_life_days = hl;
-        rep.tuned_item_cf_min_customers = mc;
+        rep.tuned_settings = pt;
         best_stage = std::move(val);
       }
     }
@@ -302,8 +344,9 @@ RecommendEvalReport evaluate_recommender(const Dataset& ds, const RecommendParam
   rep.validation_customers = static_cast<int64_t>(best_stage.split.customers.size());
   add_method_rows(rep.validation_rows, best_stage, rep.tuned_weights);
 
-  p.item_cf_half_life_days = rep.tuned_item_cf_half_life_days;
-  p.item_cf_min_customers = rep.tuned_item_cf_min_customers;
+  p = with_settings(p, rep.tuned_settings);
+  rep.tuned_params = p;
+  set_blend_weights(rep.tuned_params, rep.tuned_weights);
   spdlog::info("recommend-eval: test model (purchases before {})", rep.cutoff);
   const Stage test = run_stage(ds, p, cutoff, std::numeric_limits<UnixTime>::max());
   rep.test_customers = static_cast<int64_t>(test.split.customers.size());
@@ -337,22 +380,24 @@ std::string RecommendEvalReport::to_table() const {
   os << "validation: train before " << validation_cutoff << ", targets [" << validation_cutoff
      << ", " << cutoff << "), " << validation_customers << " customers, " << weight_grid_points
      << " blend weightings";
+  auto settings = [](const RecommendSettings& st) {
+    std::string out;
+    for (const auto& [k, v] : st) out += (out.empty() ? "" : ", ") + k + " " + v;
+    return out;
+  };
   if (sweep.size() > 1) {
-    os << " x " << sweep.size() << " item-CF settings\n";
+    os << " x " << sweep.size() << " settings\n";
     for (const auto& r : sweep) {
-      std::snprintf(buf, sizeof buf, "  item CF half-life %6.1f d, min customers %3lld: NDCG@10 %.4f (",
-                    r.item_cf_half_life_days, static_cast<long long>(r.item_cf_min_customers),
-                    r.validation_ndcg10);
-      os << buf << weights(r.weights) << ")\n";
+      std::snprintf(buf, sizeof buf, ": NDCG@10 %.4f (", r.validation_ndcg10);
+      os << "  " << settings(r.settings) << buf << weights(r.weights) << ")\n";
     }
   } else {
     os << "\n";
   }
   table(validation_rows);
   os << "tuned blend weights: " << weights(tuned_weights);
-  std::snprintf(buf, sizeof buf, "; item CF half-life %.1f days, min customers %lld\n",
-                tuned_item_cf_half_life_days, static_cast<long long>(tuned_item_cf_min_customers));
-  os << buf;
+  if (!tuned_settings.empty()) os << "; " << settings(tuned_settings);
+  os << "\n";
   os << "test: train before " << cutoff << ", targets from " << cutoff << " on, " << test_customers
      << " customers, " << candidates << " candidate products\n";
   table(test_rows);
@@ -381,10 +426,14 @@ std::string RecommendEvalReport::to_json() const {
                    {"customers", r.at10.customers}});
     return a;
   };
+  auto sj = [](const RecommendSettings& st) {
+    json o = json::object();
+    for (const auto& [k, v] : st) o[k] = v;
+    return o;
+  };
   json sw = json::array();
   for (const auto& r : sweep)
-    sw.push_back({{"item_cf_half_life_days", r.item_cf_half_life_days},
-                  {"item_cf_min_customers", r.item_cf_min_customers},
+    sw.push_back({{"settings", sj(r.settings)},
                   {"weights", wj(r.weights)},
                   {"validation_ndcg_10", r.validation_ndcg10}});
   json j = {{"cutoff", cutoff},
@@ -394,8 +443,8 @@ std::string RecommendEvalReport::to_json() const {
             {"candidates", candidates},
             {"weight_grid_points", weight_grid_points},
             {"tuned_weights", wj(tuned_weights)},
-            {"tuned_item_cf_half_life_days", tuned_item_cf_half_life_days},
-            {"tuned_item_cf_min_customers", tuned_item_cf_min_customers},
+            {"tuned_settings", sj(tuned_settings)},
+            {"tuned_config", recommend_params_yaml(tuned_params)},
             {"validation_ndcg_10", validation_ndcg10},
             {"sweep", sw},
             {"validation", rows(validation_rows)},

@@ -17,8 +17,8 @@ customers, pairs with >= MIN_CUSTOMERS common customers, decayed sum) and the ma
 with given weights (popularity, tfidf, copurchase, item_cf).
 
 Usage: recommend_protocol_reference.py CSV[.xz] [--cutoff 2011-09-01] [--end DATE]
-           [--weights 0,0.3,0,0.7] [--item-cf-half-life 30] [--item-cf-min-customers 4]
-           [--expect-customers N] [--json OUT]
+           [--weights 0.25,0.25,0,0.5] [--item-cf-half-life 30] [--item-cf-min-customers 4]
+           [--popularity-half-life 7] [--profile-half-life 90] [--expect-customers N] [--json OUT]
 Prints one line per method (to stderr when OUT is "-", the JSON report then going to stdout);
 exits 1 if the test customer count is not --expect-customers."""
 import argparse
@@ -264,9 +264,11 @@ def main():
     ap.add_argument("csv")
     ap.add_argument("--cutoff", default="2011-09-01")
     ap.add_argument("--end", default="")
-    ap.add_argument("--weights", default="0,0.3,0,0.7")
+    ap.add_argument("--weights", default="0.25,0.25,0,0.5")
     ap.add_argument("--item-cf-half-life", type=float, default=30.0)
     ap.add_argument("--item-cf-min-customers", type=int, default=4)
+    ap.add_argument("--popularity-half-life", type=float, default=7.0)
+    ap.add_argument("--profile-half-life", type=float, default=90.0)
     ap.add_argument("--expect-customers", type=int, default=-1)
     ap.add_argument("--json", default="")
     a = ap.parse_args()
@@ -276,7 +278,8 @@ def main():
     cutoff = utc(a.cutoff + " 00:00:00")
     end = utc(a.end + " 00:00:00") if a.end else np.iinfo(np.int64).max
     customers, targets, both = split(d, cutoff, end)
-    model = Model(d, cutoff, customers, cf_half_life=a.item_cf_half_life,
+    model = Model(d, cutoff, customers, half_life=a.profile_half_life,
+                  pop_half_life=a.popularity_half_life, cf_half_life=a.item_cf_half_life,
                   cf_min_customers=a.item_cf_min_customers)
     scores, allowed = model.source_scores()
     n_cand = int(model.candidate.sum())
