@@ -214,14 +214,16 @@ std::vector<double> grid_ndcg10(const Stage& st, const std::vector<BlendWeights>
 
 void add_method_rows(std::vector<RecommendEvalRow>& rows, const Stage& st, const BlendWeights& w) {
   for (int s = 0; s < kRecommendSources; ++s)
-    rows.push_back(eval_row(kRecommendSourceNames[s], st.scores, single(s), st.split, st.candidates));
+    rows.push_back(
+        eval_row(kRecommendSourceNames[s], st.scores, single(s), st.split, st.candidates));
   rows.push_back(eval_row("blend", st.scores, w, st.split, st.candidates));
 }
 
 }  // namespace
 
 std::vector<BlendWeights> blend_weight_grid(double step) {
-  TAILOR_CHECK(step > 0 && step <= 1, "recommend-eval: weight_step must be in (0, 1], got " << step);
+  TAILOR_CHECK(step > 0 && step <= 1,
+               "recommend-eval: weight_step must be in (0, 1], got " << step);
   const double exact = 1.0 / step;
   const int steps = static_cast<int>(std::lround(exact));
   TAILOR_CHECK(std::fabs(exact - steps) < 1e-9 * exact,

@@ -13,7 +13,8 @@ namespace tailor {
 void check_item_cf_params(const ItemCfParams& p) {
   TAILOR_CHECK(p.half_life_days >= 0 && std::isfinite(p.half_life_days),
                "item_cf: half_life_days must be >= 0, got " << p.half_life_days);
-  TAILOR_CHECK(p.min_customers >= 1, "item_cf: min_customers must be >= 1, got " << p.min_customers);
+  TAILOR_CHECK(p.min_customers >= 1,
+               "item_cf: min_customers must be >= 1, got " << p.min_customers);
 }
 
 CsrMatrix item_cf_similarity(const std::vector<int64_t>& customer,
@@ -39,8 +40,8 @@ CsrMatrix item_cf_similarity(const std::vector<int64_t>& customer,
   std::vector<double> r_val;
   for (size_t l = 0; l < lines.size(); ++l) {
     const auto& [u, i, t] = lines[l];
-    const bool last_of_pair = l + 1 == lines.size() || std::get<0>(lines[l + 1]) != u ||
-                              std::get<1>(lines[l + 1]) != i;
+    const bool last_of_pair =
+        l + 1 == lines.size() || std::get<0>(lines[l + 1]) != u || std::get<1>(lines[l + 1]) != i;
     if (!last_of_pair) continue;  // sorted by time within the pair: keep the latest
     const double age_days = static_cast<double>(reference - t) / 86400.0;
     r_col.push_back(i);

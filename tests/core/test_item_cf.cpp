@@ -1,7 +1,6 @@
 // Item-based CF similarity on a hand-made purchase set: exact cosines with and without customer
 // normalisation and decay, the min_customers threshold, thread-count independence, bad input.
 #include <gtest/gtest.h>
-
 #include <omp.h>
 
 #include <cmath>
@@ -21,9 +20,9 @@ constexpr UnixTime kDay = 86400;
 struct Lines {
   std::vector<int64_t> customer = {0, 0, 1, 1, 1, 1, 2, 2, 3};
   std::vector<int32_t> product = {0, 1, 0, 0, 1, 2, 1, 2, 3};
-  std::vector<UnixTime> time = {kRef,           kRef,           kRef - 30 * kDay,
-                                kRef - 10 * kDay, kRef - 10 * kDay, kRef - 10 * kDay,
-                                kRef,           kRef,           kRef};
+  std::vector<UnixTime> time = {
+      kRef, kRef, kRef - 30 * kDay, kRef - 10 * kDay, kRef - 10 * kDay, kRef - 10 * kDay, kRef,
+      kRef, kRef};
 };
 
 CsrMatrix similarity(const ItemCfParams& p, const Lines& l = Lines{}) {

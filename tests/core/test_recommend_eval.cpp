@@ -131,8 +131,8 @@ TEST(RecommendEval, SweepAxesAndSettings) {
   const RecommendSweepAxis a = parse_sweep_axis("item_cf_half_life_days=15,30,60");
   EXPECT_EQ(a.key, "item_cf_half_life_days");
   EXPECT_EQ(a.values, (std::vector<std::string>{"15", "30", "60"}));
-  const RecommendParams p =
-      with_settings(RecommendParams{}, {{"item_cf_half_life_days", "15"}, {"copurchase_score", "lift"}});
+  const RecommendParams p = with_settings(
+      RecommendParams{}, {{"item_cf_half_life_days", "15"}, {"copurchase_score", "lift"}});
   EXPECT_EQ(p.item_cf_half_life_days, 15.0);
   EXPECT_EQ(p.copurchase_score, "lift");
   EXPECT_EQ(p.k, RecommendParams{}.k);  // everything else as given
@@ -195,12 +195,14 @@ TEST(RecommendRealData, OnlineRetailProtocol) {
 
   // The independent NumPy/SciPy/scikit-learn implementation of the protocol, from the raw CSV,
   // with the weights the validation cut chose: every test metric equal.
-  const std::string probe = run_command("/usr/bin/python3 -c 'import sklearn, scipy' 2>&1 && echo ok");
+  const std::string probe =
+      run_command("/usr/bin/python3 -c 'import sklearn, scipy' 2>&1 && echo ok");
   if (probe.find("ok") == std::string::npos)
     GTEST_SKIP() << "the Python reference needs /usr/bin/python3 with scipy and scikit-learn";
   std::ostringstream cmd;
-  cmd << "/usr/bin/python3 " << TAILOR_SOURCE_DIR << "/tests/scripts/recommend_protocol_reference.py "
-      << path << " --cutoff 2011-09-01 --weights ";
+  cmd << "/usr/bin/python3 " << TAILOR_SOURCE_DIR
+      << "/tests/scripts/recommend_protocol_reference.py " << path
+      << " --cutoff 2011-09-01 --weights ";
   for (int s = 0; s < kRecommendSources; ++s) cmd << (s ? "," : "") << rep.tuned_weights[s];
   cmd << " --item-cf-half-life " << rep.tuned_params.item_cf_half_life_days
       << " --item-cf-min-customers " << rep.tuned_params.item_cf_min_customers

@@ -228,7 +228,8 @@ TEST(Recommender, ReadsVersion1CheckpointsWithoutItemCf) {
   EXPECT_EQ(a.scores, b.scores);
 
   Checkpoint future = recommend_to_checkpoint(m);
-  future.tensors["meta/recommend_version"] = TensorBlob::scalar<int32_t>(kRecommendModelVersion + 1);
+  future.tensors["meta/recommend_version"] =
+      TensorBlob::scalar<int32_t>(kRecommendModelVersion + 1);
   EXPECT_THROW(recommend_from_checkpoint(future), Error);
   Checkpoint missing = recommend_to_checkpoint(m);
   missing.tensors.erase("params/item_cf/values");
