@@ -1,5 +1,5 @@
-// `tailor-train recommend`: trains the product recommender (popularity, TF-IDF, co-purchase) on a
-// dataset's purchases and writes it as a checkpoint.
+// `tailor-train recommend`: trains the product recommender (popularity, TF-IDF, co-purchase, item
+// CF) on a dataset's purchases and writes it as a checkpoint.
 #include <cstdio>
 #include <limits>
 #include <string>
@@ -37,15 +37,19 @@ void run(const RecommendTrainArgs& a, const RecommendParams& p) {
   std::printf("  tfidf vocabulary   %zu terms\n", m.tfidf.vocabulary.size());
   std::printf("  co-purchase pairs  %lld (%s)\n", static_cast<long long>(m.copurchase.nnz()),
               p.copurchase_score.c_str());
-  std::printf("  blend weights      popularity %.2f, tfidf %.2f, copurchase %.2f\n",
-              p.weight_popularity, p.weight_tfidf, p.weight_copurchase);
+  std::printf("  item-CF pairs      %lld (half-life %g days, min customers %lld)\n",
+              static_cast<long long>(m.item_cf.nnz()), p.item_cf_half_life_days,
+              static_cast<long long>(p.item_cf_min_customers));
+  std::printf("  blend weights      popularity %.2f, tfidf %.2f, copurchase %.2f, item_cf %.2f\n",
+              p.weight_popularity, p.weight_tfidf, p.weight_copurchase, p.weight_item_cf);
   write_checkpoint(recommend_to_checkpoint(m), a.output);
   spdlog::info("checkpoint written to {}", a.output);
 }
 
 const CommandRegistrar kRegistrar{CommandSpec{
     "recommend",
-    "train the product recommender (popularity + TF-IDF + co-purchase blend) into a checkpoint",
+    "train the product recommender (popularity + TF-IDF + co-purchase + item-CF blend) into a "
+    "checkpoint",
     [](CLI::App* sub, std::vector<std::unique_ptr<ParamSet>>& params) -> std::function<void()> {
       auto a = std::make_shared<RecommendTrainArgs>();
       auto p = std::make_shared<RecommendParams>();

@@ -19,6 +19,7 @@ struct EvalArgs {
   double weight_step = 0.05;
   std::string json;
   int64_t expect_customers = -1;
+  std::vector<std::string> sweep;
 };
 
 const CommandRegistrar kRegistrar{CommandSpec{
@@ -35,6 +36,11 @@ const CommandRegistrar kRegistrar{CommandSpec{
           ->capture_default_str();
       sub->add_option("--weight-step", a->weight_step, "grid step of the blend weights")
           ->capture_default_str();
+      sub->add_option("--sweep", a->sweep,
+                      "KEY=V1,V2,...: also try these values of a recommender parameter on the "
+                      "validation cut, jointly with the weights (repeatable: all combinations), "
+                      "e.g. --sweep item_cf_half_life_days=15,30,60")
+          ->allow_extra_args(false);
       sub->add_option("--json", a->json, "JSON report; empty = <dataset>.recommend_eval.json");
       sub->add_option("--expect-customers", a->expect_customers,
                       "fail unless the test has exactly this many customers (-1: no check)");
@@ -42,9 +48,11 @@ const CommandRegistrar kRegistrar{CommandSpec{
       bind_recommend_params(*params.back(), *p);
       return [a, p] {
         check_recommend_params(*p);
+        std::vector<RecommendSweepAxis> sweep;
+        for (const auto& text : a->sweep) sweep.push_back(parse_sweep_axis(text));
         const Dataset ds = read_dataset(a->dataset);
         const RecommendEvalReport rep = evaluate_recommender(
-            ds, *p, parse_date_utc(a->cutoff), a->validation_days, a->weight_step);
+            ds, *p, parse_date_utc(a->cutoff), a->validation_days, a->weight_step, sweep);
         std::fputs(rep.to_table().c_str(), stdout);
         const std::string json = a->json.empty() ? a->dataset + ".recommend_eval.json" : a->json;
         AtomicOutputFile out(json);

@@ -2,6 +2,7 @@
 #include "core/recommend/evaluation.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <ctime>
@@ -11,9 +12,11 @@
 #include <unordered_set>
 
 #include <nlohmann/json.hpp>
+#include <yaml-cpp/yaml.h>
 
 #include "core/common/error.h"
 #include "core/common/log.h"
+#include "kernels/sparse_topk_cuda.h"
 
 namespace tailor {
 
@@ -112,9 +115,8 @@ RankingMetrics ranking_metrics(const TopKResult& recs, const std::vector<std::ve
 
 namespace {
 
-RecommendEvalRow eval_row(const std::string& name, const CandidateScores& cs,
-                          const std::array<double, 3>& w, const RecommendSplit& split,
-                          int64_t n_candidates) {
+RecommendEvalRow eval_row(const std::string& name, const CandidateScores& cs, const BlendWeights& w,
+                          const RecommendSplit& split, int64_t n_candidates) {
   const TopKResult recs = blend_topk(cs, w, 20);
   RecommendEvalRow row;
   row.method = name;
@@ -147,52 +149,212 @@ Stage run_stage(const Dataset& ds, const RecommendParams& p, UnixTime cutoff, Un
   return st;
 }
 
-const std::array<std::pair<const char*, std::array<double, 3>>, 3> kSingle = {{
-    {"popularity", {1, 0, 0}}, {"tfidf", {0, 1, 0}}, {"copurchase", {0, 0, 1}}}};
+/// Source s alone.
+BlendWeights single(int s) {
+  BlendWeights w{};
+  w[s] = 1;
+  return w;
+}
+
+/// NDCG@10 of every weighting in `grid` on one stage, equal to
+/// ranking_metrics(blend_topk(scores, w, 10), targets, 10, .).ndcg but without building the lists:
+/// per customer, the blended scores of the candidates (as float, > 0 only, ties by lower item) go
+/// through a 10-slot insertion list, hits are read from a per-candidate target flag. OpenMP over
+/// weightings; each weighting sums its customers in order, so results match exactly.
+std::vector<double> grid_ndcg10(const Stage& st, const std::vector<BlendWeights>& grid) {
+  constexpr int kK = 10;
+  const CandidateScores& cs = st.scores;
+  const int64_t nc = cs.customers();
+  std::vector<uint8_t> is_target(cs.items.size(), 0);
+  std::vector<double> idcg(static_cast<size_t>(nc), 0.0);
+  for (int64_t q = 0; q < nc; ++q) {
+    const auto& tg = st.split.targets[q];
+    for (int64_t u = cs.offsets[q]; u < cs.offsets[q + 1]; ++u)
+      is_target[u] = std::binary_search(tg.begin(), tg.end(), cs.items[u]);
+    const int ideal = std::min<int>(static_cast<int>(tg.size()), kK);
+    for (int s = 0; s < ideal; ++s) idcg[q] += 1.0 / std::log2(s + 2.0);
+  }
+  std::vector<double> out(grid.size(), 0.0);
+#pragma omp parallel for schedule(dynamic, 4)
+  for (int64_t g = 0; g < static_cast<int64_t>(grid.size()); ++g) {
+    const BlendWeights& w = grid[g];
+    double total = 0;
+    std::array<float, kK> top_s{};
+    std::array<int32_t, kK> top_i{};
+    std::array<uint8_t, kK> top_hit{};
+    for (int64_t q = 0; q < nc; ++q) {
+      int filled = 0;
+      for (int64_t u = cs.offsets[q]; u < cs.offsets[q + 1]; ++u) {
+        double b = 0;
+        for (int src = 0; src < kRecommendSources; ++src) b += w[src] * cs.scores[u][src];
+        if (!(b > 0)) continue;
+        const float f = static_cast<float>(b);
+        const int32_t item = cs.items[u];
+        if (filled == kK && !topk_better(f, item, top_s[kK - 1], top_i[kK - 1])) continue;
+        int pos = filled < kK ? filled++ : kK - 1;
+        while (pos > 0 && topk_better(f, item, top_s[pos - 1], top_i[pos - 1])) {
+          top_s[pos] = top_s[pos - 1];
+          top_i[pos] = top_i[pos - 1];
+          top_hit[pos] = top_hit[pos - 1];
+          --pos;
+        }
+        top_s[pos] = f;
+        top_i[pos] = item;
+        top_hit[pos] = is_target[u];
+      }
+      double dcg = 0;
+      for (int s = 0; s < filled; ++s)
+        if (top_hit[s]) dcg += 1.0 / std::log2(s + 2.0);
+      total += dcg / idcg[q];
+    }
+    out[g] = nc > 0 ? total / static_cast<double>(nc) : 0.0;
+  }
+  return out;
+}
+
+void add_method_rows(std::vector<RecommendEvalRow>& rows, const Stage& st, const BlendWeights& w) {
+  for (int s = 0; s < kRecommendSources; ++s)
+    rows.push_back(
+        eval_row(kRecommendSourceNames[s], st.scores, single(s), st.split, st.candidates));
+  rows.push_back(eval_row("blend", st.scores, w, st.split, st.candidates));
+}
 
 }  // namespace
 
+std::vector<BlendWeights> blend_weight_grid(double step) {
+  TAILOR_CHECK(step > 0 && step <= 1,
+               "recommend-eval: weight_step must be in (0, 1], got " << step);
+  const double exact = 1.0 / step;
+  const int steps = static_cast<int>(std::lround(exact));
+  TAILOR_CHECK(std::fabs(exact - steps) < 1e-9 * exact,
+               "recommend-eval: weight_step " << step << " does not divide 1");
+  std::vector<BlendWeights> grid;
+  std::array<int, kRecommendSources> n{};
+  // Compositions of `steps` into kRecommendSources parts, earlier sources varying slowest.
+  auto fill = [&](auto&& self, int s, int left) -> void {
+    if (s == kRecommendSources - 1) {
+      n[s] = left;
+      BlendWeights w{};
+      for (int q = 0; q < kRecommendSources; ++q) w[q] = static_cast<double>(n[q]) / steps;
+      grid.push_back(w);
+      return;
+    }
+    for (int v = 0; v <= left; ++v) {
+      n[s] = v;
+      self(self, s + 1, left - v);
+    }
+  };
+  fill(fill, 0, steps);
+  return grid;
+}
+
+RecommendParams with_settings(const RecommendParams& p, const RecommendSettings& settings) {
+  RecommendParams out = p;
+  CLI::App app;
+  ParamSet ps(&app, "recommend");
+  bind_recommend_params(ps, out);
+  YAML::Node root;
+  for (const auto& [key, value] : settings) {
+    try {
+      root["recommend"][key] = YAML::Load(value);
+    } catch (const YAML::Exception& e) {
+      TAILOR_FAIL("recommend-eval: sweep value '" << value << "' of " << key
+                                                  << " is not a YAML scalar: " << e.what());
+    }
+  }
+  ps.apply_yaml(root, "recommend-eval --sweep");
+  check_recommend_params(out);
+  return out;
+}
+
+RecommendSweepAxis parse_sweep_axis(const std::string& text) {
+  const size_t eq = text.find('=');
+  TAILOR_CHECK(eq != std::string::npos && eq > 0 && eq + 1 < text.size(),
+               "recommend-eval: --sweep '" << text << "' is not key=value1,value2,...");
+  RecommendSweepAxis axis;
+  axis.key = text.substr(0, eq);
+  TAILOR_CHECK(axis.key.rfind("weight_", 0) != 0,
+               "recommend-eval: --sweep " << axis.key
+                                          << ": the blend weights are always searched on the grid");
+  std::stringstream values(text.substr(eq + 1));
+  for (std::string v; std::getline(values, v, ',');) {
+    TAILOR_CHECK(!v.empty(), "recommend-eval: --sweep '" << text << "' has an empty value");
+    axis.values.push_back(v);
+  }
+  for (const auto& v : axis.values) with_settings(RecommendParams{}, {{axis.key, v}});  // checks
+  return axis;
+}
+
 RecommendEvalReport evaluate_recommender(const Dataset& ds, const RecommendParams& params,
-                                         UnixTime cutoff, int validation_days, double weight_step) {
+                                         UnixTime cutoff, int validation_days, double weight_step,
+                                         const std::vector<RecommendSweepAxis>& sweep) {
+  const auto t0 = std::chrono::steady_clock::now();
   TAILOR_CHECK(validation_days >= 1, "recommend-eval: validation_days must be >= 1");
-  TAILOR_CHECK(weight_step > 0 && weight_step <= 1, "recommend-eval: weight_step must be in (0, 1]");
+  const std::vector<BlendWeights> grid = blend_weight_grid(weight_step);
   RecommendParams p = params;
   p.candidates_per_source = std::max(p.candidates_per_source, 20);
   RecommendEvalReport rep;
+  rep.weight_grid_points = static_cast<int>(grid.size());
   const UnixTime vcut = cutoff - static_cast<UnixTime>(validation_days) * 86400;
   rep.cutoff = format_date_utc(cutoff);
   rep.validation_cutoff = format_date_utc(vcut);
+  // Sweep points: the cartesian product of the axes, the last axis varying fastest.
+  std::vector<RecommendSettings> points = {{}};
+  for (const auto& axis : sweep) {
+    TAILOR_CHECK(!axis.values.empty(), "recommend-eval: --sweep " << axis.key << " has no values");
+    std::vector<RecommendSettings> next;
+    for (const auto& pt : points) {
+      for (const auto& v : axis.values) {
+        next.push_back(pt);
+        next.back().emplace_back(axis.key, v);
+      }
+    }
+    points.swap(next);
+  }
 
   // Validation: trained before vcut, targets in [vcut, cutoff); nothing from the test period.
-  spdlog::info("recommend-eval: validation model (purchases before {})", rep.validation_cutoff);
-  const Stage val = run_stage(ds, p, vcut, cutoff);
-  rep.validation_customers = static_cast<int64_t>(val.split.customers.size());
-  for (const auto& [name, w] : kSingle)
-    rep.validation_rows.push_back(eval_row(name, val.scores, w, val.split, val.candidates));
-  const int steps = static_cast<int>(std::lround(1.0 / weight_step));
+  Stage best_stage;
   double best = -1;
-  for (int a = 0; a <= steps; ++a) {
-    for (int b = 0; a + b <= steps; ++b) {
-      const std::array<double, 3> w = {double(a) / steps, double(b) / steps,
-                                       double(steps - a - b) / steps};
-      const TopKResult recs = blend_topk(val.scores, w, 10);
-      const double ndcg = ranking_metrics(recs, val.split.targets, 10, val.candidates).ndcg;
-      if (ndcg > best + 1e-12) {
-        best = ndcg;
-        rep.tuned_weights = w;
+  for (const RecommendSettings& pt : points) {
+    {
+      const RecommendParams q = with_settings(p, pt);
+      std::string what;
+      for (const auto& [k, v] : pt) what += ", " + k + " " + v;
+      spdlog::info("recommend-eval: validation model (purchases before {}{})",
+                   rep.validation_cutoff, what);
+      Stage val = run_stage(ds, q, vcut, cutoff);
+      RecommendSweepRow row;
+      row.settings = pt;
+      row.validation_ndcg10 = -1;
+      const std::vector<double> ndcg = grid_ndcg10(val, grid);
+      for (size_t g = 0; g < grid.size(); ++g) {
+        if (ndcg[g] > row.validation_ndcg10 + 1e-12) {
+          row.validation_ndcg10 = ndcg[g];
+          row.weights = grid[g];
+        }
+      }
+      rep.sweep.push_back(row);
+      if (row.validation_ndcg10 > best + 1e-12) {
+        best = row.validation_ndcg10;
+        rep.tuned_weights = row.weights;
+        rep.tuned_settings = pt;
+        best_stage = std::move(val);
       }
     }
   }
   rep.validation_ndcg10 = best;
-  rep.validation_rows.push_back(eval_row("blend", val.scores, rep.tuned_weights, val.split, val.candidates));
+  rep.validation_customers = static_cast<int64_t>(best_stage.split.customers.size());
+  add_method_rows(rep.validation_rows, best_stage, rep.tuned_weights);
 
+  p = with_settings(p, rep.tuned_settings);
+  rep.tuned_params = p;
+  set_blend_weights(rep.tuned_params, rep.tuned_weights);
   spdlog::info("recommend-eval: test model (purchases before {})", rep.cutoff);
   const Stage test = run_stage(ds, p, cutoff, std::numeric_limits<UnixTime>::max());
   rep.test_customers = static_cast<int64_t>(test.split.customers.size());
   rep.candidates = test.candidates;
-  for (const auto& [name, w] : kSingle)
-    rep.test_rows.push_back(eval_row(name, test.scores, w, test.split, test.candidates));
-  rep.test_rows.push_back(eval_row("blend", test.scores, rep.tuned_weights, test.split, test.candidates));
+  add_method_rows(rep.test_rows, test, rep.tuned_weights);
+  rep.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return rep;
 }
 
@@ -209,25 +371,55 @@ std::string RecommendEvalReport::to_table() const {
       os << buf;
     }
   };
+  auto weights = [&](const BlendWeights& w) {
+    std::string out;
+    for (int s = 0; s < kRecommendSources; ++s) {
+      std::snprintf(buf, sizeof buf, "%s%s %.2f", s ? ", " : "", kRecommendSourceNames[s], w[s]);
+      out += buf;
+    }
+    return out;
+  };
   os << "validation: train before " << validation_cutoff << ", targets [" << validation_cutoff
-     << ", " << cutoff << "), " << validation_customers << " customers\n";
+     << ", " << cutoff << "), " << validation_customers << " customers, " << weight_grid_points
+     << " blend weightings";
+  auto settings = [](const RecommendSettings& st) {
+    std::string out;
+    for (const auto& [k, v] : st) out += (out.empty() ? "" : ", ") + k + " " + v;
+    return out;
+  };
+  if (sweep.size() > 1) {
+    os << " x " << sweep.size() << " settings\n";
+    for (const auto& r : sweep) {
+      std::snprintf(buf, sizeof buf, ": NDCG@10 %.4f (", r.validation_ndcg10);
+      os << "  " << settings(r.settings) << buf << weights(r.weights) << ")\n";
+    }
+  } else {
+    os << "\n";
+  }
   table(validation_rows);
-  std::snprintf(buf, sizeof buf, "tuned blend weights: popularity %.2f, tfidf %.2f, copurchase %.2f\n",
-                tuned_weights[0], tuned_weights[1], tuned_weights[2]);
-  os << buf;
+  os << "tuned blend weights: " << weights(tuned_weights);
+  if (!tuned_settings.empty()) os << "; " << settings(tuned_settings);
+  os << "\n";
   os << "test: train before " << cutoff << ", targets from " << cutoff << " on, " << test_customers
      << " customers, " << candidates << " candidate products\n";
   table(test_rows);
+  std::snprintf(buf, sizeof buf, "protocol time %.1f s\n", seconds);
+  os << buf;
   return os.str();
 }
 
 std::string RecommendEvalReport::to_json() const {
   using nlohmann::json;
-  auto rows = [](const std::vector<RecommendEvalRow>& v) {
+  auto wj = [](const BlendWeights& w) {
+    json o = json::object();
+    for (int s = 0; s < kRecommendSources; ++s) o[kRecommendSourceNames[s]] = w[s];
+    return o;
+  };
+  auto rows = [&](const std::vector<RecommendEvalRow>& v) {
     json a = json::array();
     for (const auto& r : v)
       a.push_back({{"method", r.method},
-                   {"weights", {r.weights[0], r.weights[1], r.weights[2]}},
+                   {"weights", wj(r.weights)},
                    {"hit_rate_10", r.at10.hit_rate},
                    {"recall_10", r.at10.recall},
                    {"ndcg_10", r.at10.ndcg},
@@ -236,15 +428,30 @@ std::string RecommendEvalReport::to_json() const {
                    {"customers", r.at10.customers}});
     return a;
   };
+  auto sj = [](const RecommendSettings& st) {
+    json o = json::object();
+    for (const auto& [k, v] : st) o[k] = v;
+    return o;
+  };
+  json sw = json::array();
+  for (const auto& r : sweep)
+    sw.push_back({{"settings", sj(r.settings)},
+                  {"weights", wj(r.weights)},
+                  {"validation_ndcg_10", r.validation_ndcg10}});
   json j = {{"cutoff", cutoff},
             {"validation_cutoff", validation_cutoff},
             {"test_customers", test_customers},
             {"validation_customers", validation_customers},
             {"candidates", candidates},
-            {"tuned_weights", {tuned_weights[0], tuned_weights[1], tuned_weights[2]}},
+            {"weight_grid_points", weight_grid_points},
+            {"tuned_weights", wj(tuned_weights)},
+            {"tuned_settings", sj(tuned_settings)},
+            {"tuned_config", recommend_params_yaml(tuned_params)},
             {"validation_ndcg_10", validation_ndcg10},
+            {"sweep", sw},
             {"validation", rows(validation_rows)},
-            {"test", rows(test_rows)}};
+            {"test", rows(test_rows)},
+            {"seconds", seconds}};
   return j.dump(2) + "\n";
 }
 

@@ -1,4 +1,5 @@
-// Recommender training (TF-IDF, popularity, co-purchase), checkpoint I/O and blended top-k.
+// Recommender training (TF-IDF, popularity, co-purchase, item CF), checkpoint I/O and blended
+// top-k.
 #include "core/recommend/recommender.h"
 
 #include <algorithm>
@@ -108,6 +109,20 @@ void top_n(const std::vector<std::pair<float, int32_t>>& scored, int n, std::vec
 
 }  // namespace
 
+const std::array<const char*, kRecommendSources> kRecommendSourceNames = {
+    "popularity", "tfidf", "copurchase", "item_cf"};
+
+BlendWeights blend_weights(const RecommendParams& p) {
+  return {p.weight_popularity, p.weight_tfidf, p.weight_copurchase, p.weight_item_cf};
+}
+
+void set_blend_weights(RecommendParams& p, const BlendWeights& w) {
+  p.weight_popularity = w[0];
+  p.weight_tfidf = w[1];
+  p.weight_copurchase = w[2];
+  p.weight_item_cf = w[3];
+}
+
 void bind_recommend_params(ParamSet& ps, RecommendParams& p) {
   ps.add("tfidf_ngram_min", &p.tfidf_ngram_min, "TF-IDF: smallest word n-gram");
   ps.add("tfidf_ngram_max", &p.tfidf_ngram_max, "TF-IDF: largest word n-gram");
@@ -124,9 +139,16 @@ void bind_recommend_params(ParamSet& ps, RecommendParams& p) {
   ps.add("copurchase_min_confidence", &p.copurchase_min_confidence,
          "co-purchase: minimum confidence(a -> b)");
   ps.add("copurchase_score", &p.copurchase_score, "co-purchase pair score: confidence, lift, cosine");
+  ps.add("item_cf_half_life_days", &p.item_cf_half_life_days,
+         "item CF: half-life (days) of a purchase in a product's vector over customers; 0 = none");
+  ps.add("item_cf_normalize_customers", &p.item_cf_normalize_customers,
+         "item CF: scale each customer's purchases to unit length (n products -> 1/n per pair)");
+  ps.add("item_cf_min_customers", &p.item_cf_min_customers,
+         "item CF: minimum customers who bought both products of a pair");
   ps.add("weight_popularity", &p.weight_popularity, "blend weight of popularity");
   ps.add("weight_tfidf", &p.weight_tfidf, "blend weight of TF-IDF content similarity");
   ps.add("weight_copurchase", &p.weight_copurchase, "blend weight of co-purchase");
+  ps.add("weight_item_cf", &p.weight_item_cf, "blend weight of item-based collaborative filtering");
   ps.add("candidates_per_source", &p.candidates_per_source,
          "candidates taken from each source per customer before blending");
   ps.add("k", &p.k, "recommendations per customer");
@@ -146,10 +168,15 @@ void check_recommend_params(const RecommendParams& p) {
   TAILOR_CHECK(p.profile_half_life_days >= 0, "recommend: profile_half_life_days must be >= 0");
   TAILOR_CHECK(p.popularity_half_life_days >= 0, "recommend: popularity_half_life_days must be >= 0");
   check_copurchase_params(copurchase_params(p));
-  for (double w : {p.weight_popularity, p.weight_tfidf, p.weight_copurchase})
-    TAILOR_CHECK(w >= 0 && std::isfinite(w), "recommend: blend weights must be >= 0, got " << w);
-  TAILOR_CHECK(p.weight_popularity + p.weight_tfidf + p.weight_copurchase > 0,
-               "recommend: at least one blend weight must be > 0");
+  check_item_cf_params(item_cf_params(p));
+  double total = 0;
+  for (int s = 0; s < kRecommendSources; ++s) {
+    const double w = blend_weights(p)[s];
+    TAILOR_CHECK(w >= 0 && std::isfinite(w),
+                 "recommend: weight_" << kRecommendSourceNames[s] << " must be >= 0, got " << w);
+    total += w;
+  }
+  TAILOR_CHECK(total > 0, "recommend: at least one blend weight must be > 0");
   TAILOR_CHECK(p.candidates_per_source >= 1, "recommend: candidates_per_source must be >= 1");
   TAILOR_CHECK(p.k >= 1 && p.k <= 1000, "recommend: k must be in [1, 1000], got " << p.k);
   TAILOR_CHECK(p.device == "cpu" || p.device == "cuda",
@@ -172,6 +199,14 @@ CopurchaseParams copurchase_params(const RecommendParams& p) {
   c.min_support = p.copurchase_min_support;
   c.min_confidence = p.copurchase_min_confidence;
   c.score = p.copurchase_score;
+  return c;
+}
+
+ItemCfParams item_cf_params(const RecommendParams& p) {
+  ItemCfParams c;
+  c.half_life_days = p.item_cf_half_life_days;
+  c.normalize_customers = p.item_cf_normalize_customers;
+  c.min_customers = p.item_cf_min_customers;
   return c;
 }
 
@@ -214,8 +249,9 @@ RecommendModel train_recommender(const Dataset& ds, const RecommendParams& p, Un
 
   m.candidate.assign(static_cast<size_t>(n_products), 0);
   m.reference_time = std::numeric_limits<UnixTime>::min();
-  std::vector<int64_t> basket;
+  std::vector<int64_t> basket, customer;
   std::vector<int32_t> product;
+  std::vector<UnixTime> time;
   // Last purchase time per (customer, product), for popularity.
   std::unordered_map<int64_t, UnixTime> last;
   last.reserve(t.size() / 2);
@@ -224,7 +260,9 @@ RecommendModel train_recommender(const Dataset& ds, const RecommendParams& p, Un
     m.candidate[t.product[r]] = 1;
     m.reference_time = std::max(m.reference_time, t.time[r]);
     basket.push_back(t.invoice[r]);
+    customer.push_back(t.customer[r]);
     product.push_back(t.product[r]);
+    time.push_back(t.time[r]);
     const int64_t key = t.customer[r] * n_products + t.product[r];
     auto [it, inserted] = last.emplace(key, t.time[r]);
     if (!inserted) it->second = std::max(it->second, t.time[r]);
@@ -252,6 +290,10 @@ RecommendModel train_recommender(const Dataset& ds, const RecommendParams& p, Un
   // Co-purchase over baskets (invoices).
   const CsrMatrix x = basket_matrix(basket, product, static_cast<int64_t>(ds.invoices.size()), n_products);
   m.copurchase = copurchase_scores(count_copurchases(x), copurchase_params(p));
+
+  // Item-based CF over customers.
+  m.item_cf = item_cf_similarity(customer, product, time, static_cast<int64_t>(ds.customers.size()),
+                                 n_products, m.reference_time, item_cf_params(p));
   return m;
 }
 
@@ -295,6 +337,8 @@ Checkpoint recommend_to_checkpoint(const RecommendModel& m) {
   ck.tensors["meta/reference_time"] = TensorBlob::scalar<int64_t>(m.reference_time);
   put_csr(ck, "product_vectors", m.product_vectors);
   put_csr(ck, "copurchase", m.copurchase);
+  put_csr(ck, "item_cf", m.item_cf);
+  ck.tensors["meta/recommend_version"] = TensorBlob::scalar<int32_t>(kRecommendModelVersion);
   return ck;
 }
 
@@ -302,8 +346,22 @@ RecommendModel recommend_from_checkpoint(const Checkpoint& ck) {
   TAILOR_CHECK(ck.model_type == "recommend", "checkpoint " << ck.path << " holds a '"
                                                            << ck.model_type
                                                            << "' model, not 'recommend'");
+  int32_t version = 1;  // version 1 had no meta/recommend_version
+  if (ck.tensors.count("meta/recommend_version")) {
+    check_tensor(ck, "meta/recommend_version", TensorDType::kInt32, {});
+    version = ck.tensor("meta/recommend_version").values<int32_t>()[0];
+  }
+  TAILOR_CHECK(version >= 1 && version <= kRecommendModelVersion,
+               "checkpoint " << ck.path << ": recommender version " << version
+                             << " is not supported (this build reads 1.." << kRecommendModelVersion
+                             << ")");
   RecommendModel m;
   m.params = recommend_params_from_yaml(ck.config, "checkpoint " + ck.path);
+  if (version == 1) {
+    // Before item CF: the config has no item_cf keys; blend as the model was trained.
+    m.params.weight_item_cf = 0;
+    check_recommend_params(m.params);
+  }
   m.tfidf.params = tfidf_params(m.params);
   m.product_ids = ck.string_list("meta/product_ids");
   m.tfidf.vocabulary = ck.string_list("meta/vocabulary");
@@ -319,12 +377,22 @@ RecommendModel recommend_from_checkpoint(const Checkpoint& ck) {
   m.reference_time = ck.tensor("meta/reference_time").values<int64_t>()[0];
   m.product_vectors = get_csr(ck, "product_vectors");
   m.copurchase = get_csr(ck, "copurchase");
+  if (version >= 2) {
+    m.item_cf = get_csr(ck, "item_cf");
+  } else {
+    m.item_cf.rows = n;
+    m.item_cf.cols = n;
+    m.item_cf.indptr.assign(static_cast<size_t>(n) + 1, 0);
+  }
   TAILOR_CHECK(m.product_vectors.rows == n && m.product_vectors.cols == v,
                "checkpoint " << ck.path << ": product_vectors is " << m.product_vectors.rows << "x"
                              << m.product_vectors.cols << ", expected " << n << "x" << v);
   TAILOR_CHECK(m.copurchase.rows == n && m.copurchase.cols == n,
                "checkpoint " << ck.path << ": copurchase is " << m.copurchase.rows << "x"
                              << m.copurchase.cols << ", expected " << n << "x" << n);
+  TAILOR_CHECK(m.item_cf.rows == n && m.item_cf.cols == n,
+               "checkpoint " << ck.path << ": item_cf is " << m.item_cf.rows << "x"
+                             << m.item_cf.cols << ", expected " << n << "x" << n);
   return m;
 }
 
@@ -399,30 +467,38 @@ CandidateScores candidate_scores(const RecommendModel& m, const CustomerHistory&
                                            p.exclude_bought ? &h.weights : nullptr, allowed.data());
 
   std::vector<std::vector<int32_t>> items(static_cast<size_t>(nc));
-  std::vector<std::vector<std::array<float, 3>>> scores(static_cast<size_t>(nc));
+  std::vector<std::vector<std::array<float, kRecommendSources>>> scores(static_cast<size_t>(nc));
 #pragma omp parallel
   {
-    std::vector<double> cop(static_cast<size_t>(n), 0.0);
+    std::vector<double> cop(static_cast<size_t>(n), 0.0), icf(static_cast<size_t>(n), 0.0);
     std::vector<float> prof(static_cast<size_t>(m.product_vectors.cols), 0.0f);
     std::vector<uint8_t> bought(static_cast<size_t>(n), 0), in_union(static_cast<size_t>(n), 0);
-    std::vector<int32_t> touched, cand;
+    std::vector<int32_t> touched, touched_cf, cand;
     std::vector<std::pair<float, int32_t>> scored;
 #pragma omp for schedule(dynamic, 16)
     for (int64_t c = 0; c < nc; ++c) {
       touched.clear();
+      touched_cf.clear();
       cand.clear();
-      for (int64_t k = h.weights.indptr[c]; k < h.weights.indptr[c + 1]; ++k) {
-        const int32_t i = h.weights.indices[k];
-        bought[i] = 1;
-        const double w = h.weights.values[k];
-        for (int64_t q = m.copurchase.indptr[i]; q < m.copurchase.indptr[i + 1]; ++q) {
-          const int32_t j = m.copurchase.indices[q];
-          if (cop[j] == 0.0) touched.push_back(j);
-          cop[j] += w * m.copurchase.values[q];
+      // Σ_i h_ci pair(i, j) for the co-purchase and item-CF matrices.
+      auto accumulate = [&](const CsrMatrix& pairs, std::vector<double>& acc,
+                            std::vector<int32_t>& hit) {
+        for (int64_t k = h.weights.indptr[c]; k < h.weights.indptr[c + 1]; ++k) {
+          const int32_t i = h.weights.indices[k];
+          const double w = h.weights.values[k];
+          for (int64_t q = pairs.indptr[i]; q < pairs.indptr[i + 1]; ++q) {
+            const int32_t j = pairs.indices[q];
+            if (acc[j] == 0.0) hit.push_back(j);
+            acc[j] += w * pairs.values[q];
+          }
         }
-      }
+      };
+      for (int64_t k = h.weights.indptr[c]; k < h.weights.indptr[c + 1]; ++k)
+        bought[h.weights.indices[k]] = 1;
+      accumulate(m.copurchase, cop, touched);
+      accumulate(m.item_cf, icf, touched_cf);
       auto ok = [&](int32_t j) { return allowed[j] && !(p.exclude_bought && bought[j]); };
-      // Candidates: popularity, TF-IDF and co-purchase top candidates_per_source each.
+      // Candidates: popularity, TF-IDF, co-purchase and item-CF top candidates_per_source each.
       int taken = 0;
       for (int32_t j : by_popularity) {
         if (taken >= p.candidates_per_source) break;
@@ -435,10 +511,13 @@ CandidateScores candidate_scores(const RecommendModel& m, const CustomerHistory&
         const int32_t j = tfidf_top.items[static_cast<size_t>(c) * tfidf_top.k + s];
         if (j >= 0) cand.push_back(j);
       }
-      scored.clear();
-      for (int32_t j : touched)
-        if (ok(j) && cop[j] > 0) scored.emplace_back(static_cast<float>(cop[j]), j);
-      top_n(scored, p.candidates_per_source, cand);
+      for (const auto* src : {&touched, &touched_cf}) {
+        const std::vector<double>& acc = src == &touched ? cop : icf;
+        scored.clear();
+        for (int32_t j : *src)
+          if (ok(j) && acc[j] > 0) scored.emplace_back(static_cast<float>(acc[j]), j);
+        top_n(scored, p.candidates_per_source, cand);
+      }
       std::sort(cand.begin(), cand.end());
       cand.erase(std::unique(cand.begin(), cand.end()), cand.end());
 
@@ -447,22 +526,24 @@ CandidateScores candidate_scores(const RecommendModel& m, const CustomerHistory&
         prof[profiles.indices[k]] = profiles.values[k];
       auto& sc = scores[c];
       sc.resize(cand.size());
-      std::array<float, 3> mx{0, 0, 0};
+      std::array<float, kRecommendSources> mx{};
       for (size_t u = 0; u < cand.size(); ++u) {
         const int32_t j = cand[u];
         double dot = 0.0;
         for (int64_t q = m.product_vectors.indptr[j]; q < m.product_vectors.indptr[j + 1]; ++q)
           dot += static_cast<double>(prof[m.product_vectors.indices[q]]) * m.product_vectors.values[q];
-        sc[u] = {m.popularity[j], static_cast<float>(dot), static_cast<float>(cop[j])};
-        for (int s = 0; s < 3; ++s) mx[s] = std::max(mx[s], sc[u][s]);
+        sc[u] = {m.popularity[j], static_cast<float>(dot), static_cast<float>(cop[j]),
+                 static_cast<float>(icf[j])};
+        for (int s = 0; s < kRecommendSources; ++s) mx[s] = std::max(mx[s], sc[u][s]);
       }
       for (auto& v : sc)
-        for (int s = 0; s < 3; ++s) v[s] = mx[s] > 0 ? v[s] / mx[s] : 0.0f;
+        for (int s = 0; s < kRecommendSources; ++s) v[s] = mx[s] > 0 ? v[s] / mx[s] : 0.0f;
       items[c] = cand;
 
       for (int64_t k = profiles.indptr[c]; k < profiles.indptr[c + 1]; ++k)
         prof[profiles.indices[k]] = 0.0f;
       for (int32_t j : touched) cop[j] = 0.0;
+      for (int32_t j : touched_cf) icf[j] = 0.0;
       for (int64_t k = h.weights.indptr[c]; k < h.weights.indptr[c + 1]; ++k)
         bought[h.weights.indices[k]] = 0;
     }
@@ -479,7 +560,7 @@ CandidateScores candidate_scores(const RecommendModel& m, const CustomerHistory&
   return out;
 }
 
-TopKResult blend_topk(const CandidateScores& c, const std::array<double, 3>& w, int k) {
+TopKResult blend_topk(const CandidateScores& c, const BlendWeights& w, int k) {
   TAILOR_CHECK(k >= 1, "recommend: k must be >= 1, got " << k);
   TopKResult r;
   r.rows = c.customers();
@@ -494,7 +575,8 @@ TopKResult blend_topk(const CandidateScores& c, const std::array<double, 3>& w, 
       scored.clear();
       for (int64_t u = c.offsets[q]; u < c.offsets[q + 1]; ++u) {
         const auto& s = c.scores[u];
-        const double b = w[0] * s[0] + w[1] * s[1] + w[2] * s[2];
+        double b = 0;
+        for (int src = 0; src < kRecommendSources; ++src) b += w[src] * s[src];
         if (b > 0) scored.emplace_back(static_cast<float>(b), c.items[u]);
       }
       std::vector<int32_t> top;
@@ -513,8 +595,7 @@ TopKResult recommend(const RecommendModel& m, const Dataset& ds,
                      const std::vector<int64_t>& customers) {
   const CustomerHistory h = customer_histories(m, ds, customers);
   const CandidateScores c = candidate_scores(m, h);
-  return blend_topk(c, {m.params.weight_popularity, m.params.weight_tfidf, m.params.weight_copurchase},
-                    m.params.k);
+  return blend_topk(c, blend_weights(m.params), m.params.k);
 }
 
 }  // namespace tailor

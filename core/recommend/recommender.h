@@ -1,5 +1,6 @@
-// The product recommender: popularity, TF-IDF content similarity and co-purchase scores blended
-// per customer; training from a dataset, checkpoint round trip and top-k recommendation.
+// The product recommender: popularity, TF-IDF content similarity, co-purchase and item-based
+// collaborative filtering scores blended per customer; training from a dataset, checkpoint round
+// trip and top-k recommendation.
 #pragma once
 
 #include <array>
@@ -12,6 +13,7 @@
 #include "core/config/param_set.h"
 #include "core/data/dataset.h"
 #include "core/recommend/copurchase.h"
+#include "core/recommend/item_cf.h"
 #include "core/recommend/sparse_matrix.h"
 #include "core/recommend/tfidf.h"
 #include "kernels/sparse_topk.h"
@@ -35,20 +37,29 @@ struct RecommendParams {
   /// co-purchase sum), counted back from the customer's reference time; 0 = no decay.
   double profile_half_life_days = 90;
   /// Half-life (days) of a customer's last purchase of a product in its popularity; 0 = no decay.
-  double popularity_half_life_days = 90;
+  /// The Online Retail validation cut prefers recent ("trending") popularity: 7 days.
+  double popularity_half_life_days = 7;
   /// Co-purchase: minimum number of baskets holding both products.
   int64_t copurchase_min_support = 1;
   /// Co-purchase: minimum confidence(a -> b).
   double copurchase_min_confidence = 0.0;
   /// Co-purchase pair score: confidence, lift or cosine (see core/recommend/copurchase.h).
   std::string copurchase_score = "cosine";
-  /// Blend weights of the per-customer max-normalised source scores. The Online Retail validation
-  /// cut picks popularity 0, tfidf 0.3, copurchase 0.7 (`tailor-train recommend-eval`,
-  /// docs/quality.md); the default keeps a small popularity share so that customers without
-  /// history still get a list.
-  double weight_popularity = 0.05;
-  double weight_tfidf = 0.3;
-  double weight_copurchase = 0.65;
+  /// Item-based CF (core/recommend/item_cf.h): half-life (days) of a customer's last purchase of
+  /// a product in that product's vector over customers; 0 = no decay.
+  double item_cf_half_life_days = 30;
+  /// Item-based CF: scale each customer's purchases to unit length before the cosine (a customer
+  /// with n products adds 1/n to each of their pairs).
+  bool item_cf_normalize_customers = true;
+  /// Item-based CF: keep a product pair only if at least this many customers bought both.
+  int64_t item_cf_min_customers = 4;
+  /// Blend weights of the per-customer max-normalised source scores: the ones the Online Retail
+  /// validation cut picks with the defaults above (`tailor-train recommend-eval`,
+  /// docs/quality.md). Popularity keeps a share, so customers without history still get a list.
+  double weight_popularity = 0.25;
+  double weight_tfidf = 0.25;
+  double weight_copurchase = 0.0;
+  double weight_item_cf = 0.5;
   /// Candidates taken from each source per customer before blending.
   int candidates_per_source = 100;
   /// Recommendations per customer.
@@ -71,6 +82,17 @@ void bind_recommend_params(ParamSet& ps, RecommendParams& p);
 void check_recommend_params(const RecommendParams& p);
 TfidfParams tfidf_params(const RecommendParams& p);
 CopurchaseParams copurchase_params(const RecommendParams& p);
+ItemCfParams item_cf_params(const RecommendParams& p);
+
+/// The blend's sources, in the order of CandidateScores::scores and of BlendWeights.
+constexpr int kRecommendSources = 4;
+/// "popularity", "tfidf", "copurchase", "item_cf".
+extern const std::array<const char*, kRecommendSources> kRecommendSourceNames;
+using BlendWeights = std::array<double, kRecommendSources>;
+/// The weights of `p` in source order.
+BlendWeights blend_weights(const RecommendParams& p);
+/// Sets the weights of `p` from `w` (source order).
+void set_blend_weights(RecommendParams& p, const BlendWeights& w);
 
 /// True when `code` matches one of `patterns` (exact, or prefix for a trailing '*').
 bool is_excluded_product(const std::string& code, const std::vector<std::string>& patterns);
@@ -90,6 +112,7 @@ struct RecommendModel {
   CsrMatrix product_vectors;             ///< products x vocabulary, TF-IDF of the titles
   std::vector<float> popularity;         ///< decayed number of customers who bought the product
   CsrMatrix copurchase;                  ///< products x products pair scores
+  CsrMatrix item_cf;                     ///< products x products item-CF cosine (item_cf.h)
   UnixTime reference_time = 0;           ///< last training purchase
 };
 
@@ -97,8 +120,14 @@ struct RecommendModel {
 RecommendModel train_recommender(const Dataset& ds, const RecommendParams& p,
                                  UnixTime before = std::numeric_limits<UnixTime>::max());
 
+/// Version of the recommender's checkpoint layout, stored as meta/recommend_version.
+/// 1 (no meta/recommend_version): popularity, TF-IDF, co-purchase; read with weight_item_cf = 0
+///   and an empty item_cf matrix, so it recommends exactly as before.
+/// 2: adds params/item_cf and the item_cf_* / weight_item_cf config keys.
+constexpr int32_t kRecommendModelVersion = 2;
+
 /// Checkpoint (model_type "recommend") holding the config YAML, product ids, vocabulary, idf,
-/// popularity and the CSR arrays; and back. Reading checks every size.
+/// popularity and the CSR arrays; and back. Reading checks every size and the version.
 Checkpoint recommend_to_checkpoint(const RecommendModel& m);
 RecommendModel recommend_from_checkpoint(const Checkpoint& ck);
 /// The parameters as YAML text (section "recommend"), and back.
@@ -120,18 +149,21 @@ CustomerHistory customer_histories(const RecommendModel& m, const Dataset& ds,
                                    const std::vector<int64_t>& customers,
                                    UnixTime before = std::numeric_limits<UnixTime>::max());
 
-/// Candidates per customer (union of each source's top candidates_per_source) with the three
-/// sources' scores, each divided by its maximum over the customer's candidates (so in [0, 1]).
+/// Candidates per customer (union of each source's top candidates_per_source; sources with
+/// weight 0 in the model's params are still scored) with every source's score, each divided by
+/// its maximum over the customer's candidates (so in [0, 1]). Source scores of customer c and
+/// product j: popularity(j); tfidf = cosine(l2-normalised Σ_i h_ci tfidf(i), tfidf(j));
+/// copurchase = Σ_i h_ci copurchase(i, j); item_cf = Σ_i h_ci item_cf(i, j), h = history weights.
 struct CandidateScores {
   std::vector<int64_t> offsets;  ///< customers + 1
   std::vector<int32_t> items;
-  std::vector<std::array<float, 3>> scores;  ///< popularity, tfidf, copurchase
+  std::vector<std::array<float, kRecommendSources>> scores;  ///< in kRecommendSourceNames order
   int64_t customers() const { return static_cast<int64_t>(offsets.size()) - 1; }
 };
 CandidateScores candidate_scores(const RecommendModel& m, const CustomerHistory& h);
 
 /// Top k of the blend w · scores per customer (only blended scores > 0; ties by lower item).
-TopKResult blend_topk(const CandidateScores& c, const std::array<double, 3>& weights, int k);
+TopKResult blend_topk(const CandidateScores& c, const BlendWeights& weights, int k);
 
 /// Top m.params.k recommendations (model product indices) for `customers` of `ds`, with the
 /// model's blend weights.

@@ -1,11 +1,14 @@
-// Recommender: training on a tiny shop, checkpoint round trip (identical recommendations),
-// exclusion of bought and unavailable products, parameter checks.
+// Recommender: training on a tiny shop, checkpoint round trip (identical recommendations) and
+// reading version-1 checkpoints, item-CF scores, exclusion of bought and unavailable products,
+// parameter checks.
 #include <gtest/gtest.h>
 
 #include <unistd.h>
 
+#include <cmath>
 #include <filesystem>
 #include <set>
+#include <sstream>
 
 #include "core/checkpoint/checkpoint.h"
 #include "core/common/error.h"
@@ -62,7 +65,42 @@ TEST(Recommender, TrainsOnPurchases) {
   EXPECT_EQ(m.candidate, (std::vector<uint8_t>{1, 1, 1, 1, 1, 1, 1, 0}));  // POST excluded
   EXPECT_GT(m.popularity[0], m.popularity[6]);
   EXPECT_EQ(m.copurchase.rows, 8);
+  EXPECT_EQ(m.item_cf.rows, 8);
+  EXPECT_EQ(m.item_cf.nnz(), 0);  // no pair has 4 common customers in this shop
   EXPECT_GT(m.tfidf.vocabulary.size(), 10u);
+}
+
+TEST(Recommender, ItemCfScoresAreHistoryWeightedSums) {
+  const Dataset ds = tiny_shop();
+  RecommendParams p;
+  p.item_cf_min_customers = 1;
+  p.profile_half_life_days = 0;  // history weights 1
+  const RecommendModel m = train_recommender(ds, p);
+  EXPECT_GT(m.item_cf.nnz(), 0);
+  // c4 bought P4, P5, P6 (day 5) and P0, P1 (day 7): item_cf(j) = Σ_i sim(i, j) over those.
+  const std::vector<int64_t> c4 = {4};
+  const CandidateScores cs = candidate_scores(m, customer_histories(m, ds, c4));
+  auto sim = [&](int32_t i, int32_t j) {
+    for (int64_t k = m.item_cf.indptr[i]; k < m.item_cf.indptr[i + 1]; ++k)
+      if (m.item_cf.indices[k] == j) return static_cast<double>(m.item_cf.values[k]);
+    return 0.0;
+  };
+  std::vector<double> raw;
+  double mx = 0;
+  for (int64_t u = cs.offsets[0]; u < cs.offsets[1]; ++u) {
+    const int32_t j = cs.items[u];
+    double v = 0;
+    for (int32_t i : {0, 1, 4, 5, 6}) v += sim(i, j);
+    raw.push_back(v);
+    mx = std::max(mx, v);
+  }
+  ASSERT_GT(mx, 0);
+  ASSERT_EQ(raw.size(), 2u);  // P2, P3: everything else is bought or POST
+  for (int64_t u = cs.offsets[0]; u < cs.offsets[1]; ++u)
+    EXPECT_NEAR(cs.scores[u][3], raw[u] / mx, 1e-6) << "item " << cs.items[u];
+  // P2 and P3 (customers c2, c3) meet c4's products only through P5, which c3 bought too.
+  EXPECT_NEAR(raw[0], sim(5, 2), 1e-6);
+  EXPECT_NEAR(raw[1], sim(5, 3), 1e-6);
 }
 
 TEST(Recommender, ExcludesBoughtAndPrefersBoughtTogether) {
@@ -119,7 +157,10 @@ TEST(Recommender, CheckpointRoundTripGivesIdenticalRecommendations) {
   p.k = 4;
   p.copurchase_score = "lift";
   p.weight_popularity = 0.2;
+  p.item_cf_min_customers = 2;
+  p.weight_item_cf = 0.5;
   const RecommendModel m = train_recommender(ds, p);
+  ASSERT_GT(m.item_cf.nnz(), 0);
   const fs::path dir = fs::temp_directory_path() / ("tailor_rec_" + std::to_string(::getpid()));
   fs::create_directories(dir);
   const std::string path = (dir / "rec.h5").string();
@@ -131,15 +172,82 @@ TEST(Recommender, CheckpointRoundTripGivesIdenticalRecommendations) {
   EXPECT_EQ(back.params.exclude_products, p.exclude_products);
   EXPECT_EQ(back.tfidf.vocabulary, m.tfidf.vocabulary);
   EXPECT_EQ(back.copurchase.values, m.copurchase.values);
+  EXPECT_EQ(back.item_cf.indptr, m.item_cf.indptr);
+  EXPECT_EQ(back.item_cf.indices, m.item_cf.indices);
+  EXPECT_EQ(back.item_cf.values, m.item_cf.values);
+  EXPECT_EQ(back.params.item_cf_min_customers, 2);
+  EXPECT_EQ(back.params.weight_item_cf, 0.5);
   const TopKResult a = recommend(m, ds, all_customers(ds));
   const TopKResult b = recommend(back, ds, all_customers(ds));
   EXPECT_EQ(a.items, b.items);
   EXPECT_EQ(a.scores, b.scores);
 }
 
+/// `m` as a version-1 checkpoint (before item CF): no meta/recommend_version, no params/item_cf,
+/// no item_cf keys in the config.
+Checkpoint version1_checkpoint(const RecommendModel& m) {
+  Checkpoint ck = recommend_to_checkpoint(m);
+  for (auto it = ck.tensors.begin(); it != ck.tensors.end();) {
+    if (it->first.rfind("params/item_cf/", 0) == 0 || it->first == "meta/recommend_version")
+      it = ck.tensors.erase(it);
+    else
+      ++it;
+  }
+  std::istringstream in(ck.config);
+  std::string line, config;
+  while (std::getline(in, line))
+    if (line.find("item_cf") == std::string::npos) config += line + "\n";
+  ck.config = config;
+  return ck;
+}
+
+TEST(Recommender, ReadsVersion1CheckpointsWithoutItemCf) {
+  const Dataset ds = tiny_shop();
+  RecommendParams p;
+  p.k = 4;
+  p.item_cf_min_customers = 1;
+  p.weight_popularity = 0.1;
+  p.weight_tfidf = 0.4;
+  p.weight_copurchase = 0.5;
+  const RecommendModel m = train_recommender(ds, p);
+  ASSERT_GT(m.item_cf.nnz(), 0);
+  const Checkpoint v1 = version1_checkpoint(m);
+  ASSERT_EQ(v1.config.find("item_cf"), std::string::npos);
+  const RecommendModel back = recommend_from_checkpoint(v1);
+  EXPECT_EQ(back.params.weight_item_cf, 0.0);
+  EXPECT_EQ(back.params.weight_copurchase, 0.5);
+  EXPECT_EQ(back.item_cf.rows, 8);
+  EXPECT_EQ(back.item_cf.nnz(), 0);
+  // It recommends as the three-source model did: m without item CF.
+  RecommendModel three = m;
+  three.params.weight_item_cf = 0;
+  three.item_cf = back.item_cf;
+  const TopKResult a = recommend(three, ds, all_customers(ds));
+  const TopKResult b = recommend(back, ds, all_customers(ds));
+  EXPECT_EQ(a.items, b.items);
+  EXPECT_EQ(a.scores, b.scores);
+
+  Checkpoint future = recommend_to_checkpoint(m);
+  future.tensors["meta/recommend_version"] =
+      TensorBlob::scalar<int32_t>(kRecommendModelVersion + 1);
+  EXPECT_THROW(recommend_from_checkpoint(future), Error);
+  Checkpoint missing = recommend_to_checkpoint(m);
+  missing.tensors.erase("params/item_cf/values");
+  EXPECT_THROW(recommend_from_checkpoint(missing), Error);  // a version-2 file must hold item_cf
+}
+
 TEST(Recommender, ParamsAreChecked) {
   RecommendParams p;
-  p.weight_popularity = p.weight_tfidf = p.weight_copurchase = 0;
+  p.weight_popularity = p.weight_tfidf = p.weight_copurchase = p.weight_item_cf = 0;
+  EXPECT_THROW(check_recommend_params(p), Error);
+  p = RecommendParams{};
+  p.weight_item_cf = -0.1;
+  EXPECT_THROW(check_recommend_params(p), Error);
+  p = RecommendParams{};
+  p.item_cf_min_customers = 0;
+  EXPECT_THROW(check_recommend_params(p), Error);
+  p = RecommendParams{};
+  p.item_cf_half_life_days = -1;
   EXPECT_THROW(check_recommend_params(p), Error);
   p = RecommendParams{};
   p.k = 0;
@@ -157,11 +265,37 @@ TEST(Recommender, YamlConfigRoundTrip) {
   RecommendParams p;
   p.tfidf_ngram_max = 3;
   p.exclude_products = {"X", "Y*"};
+  p.item_cf_half_life_days = 12.5;
+  p.item_cf_normalize_customers = false;
+  p.weight_item_cf = 0.25;
   const RecommendParams q = recommend_params_from_yaml(recommend_params_yaml(p), "test");
   EXPECT_EQ(q.tfidf_ngram_max, 3);
+  EXPECT_EQ(q.item_cf_half_life_days, 12.5);
+  EXPECT_FALSE(q.item_cf_normalize_customers);
+  EXPECT_EQ(q.weight_item_cf, 0.25);
   EXPECT_EQ(q.exclude_products, p.exclude_products);
   EXPECT_THROW(recommend_params_from_yaml("recommend: {k: -3}", "test"), Error);
   EXPECT_THROW(recommend_params_from_yaml("recommend: {kk: 3}", "test"), Error);
+}
+
+// configs/recommend.yaml holds every key, each with its default value.
+TEST(Recommender, ConfigFileHoldsEveryDefault) {
+  const std::string file = std::string(TAILOR_SOURCE_DIR) + "/configs/recommend.yaml";
+  RecommendParams defaults, loaded;
+  CLI::App app_d, app_l;
+  ParamSet pd(&app_d, "recommend"), pl(&app_l, "recommend");
+  bind_recommend_params(pd, defaults);
+  bind_recommend_params(pl, loaded);
+  // Start `loaded` far from the defaults so a key missing from the file shows.
+  loaded.weight_item_cf = 99;
+  loaded.item_cf_min_customers = 99;
+  loaded.item_cf_half_life_days = 99;
+  loaded.item_cf_normalize_customers = !defaults.item_cf_normalize_customers;
+  loaded.weight_copurchase = 99;
+  const YAML::Node root = load_yaml_file(file);
+  pl.apply_yaml(root, file);
+  EXPECT_EQ(root["recommend"].size(), pd.to_yaml().size());
+  EXPECT_EQ(recommend_params_yaml(loaded), recommend_params_yaml(defaults));
 }
 
 }  // namespace
