@@ -1,6 +1,7 @@
 // Probing and running the Python peers through /bin/sh, with their stderr kept for error messages.
 #include "bench/bench_python.h"
 
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -63,6 +64,13 @@ std::string last_line(const std::string& s) {
 
 std::string tail(const std::string& s, size_t n) { return s.size() <= n ? s : "..." + s.substr(s.size() - n); }
 
+std::string trim(const std::string& s) {
+  const size_t b = s.find_first_not_of(" \n\r\t"), e = s.find_last_not_of(" \n\r\t");
+  return b == std::string::npos ? "" : s.substr(b, e - b + 1);
+}
+
+int exit_code(int wait_status) { return WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : -1; }
+
 }  // namespace
 
 std::string shell_quote(const std::string& s) {
@@ -73,14 +81,17 @@ std::string shell_quote(const std::string& s) {
 
 PythonPeers::PythonPeers(std::string python) : python_(std::move(python)) {
   const CommandOutput r = run_shell(shell_quote(python_) + " -c " + shell_quote(kProbe));
-  try {
-    TAILOR_CHECK(r.status == 0, "exit status " << r.status);
-    versions_ = nlohmann::json::parse(last_line(r.out));
-  } catch (const std::exception& e) {
-    interpreter_error_ = "python interpreter " + python_ + " does not run (" + e.what() + "; " +
-                         tail(r.err, 300) + ")";
-    versions_ = {{"python", "absent: " + interpreter_error_}};
+  if (r.status != 0) {
+    interpreter_error_ = "python interpreter " + python_ + " does not run (exit status " +
+                         std::to_string(exit_code(r.status)) + ": " + trim(tail(r.err, 300)) + ")";
+  } else {
+    try {
+      versions_ = nlohmann::json::parse(last_line(r.out));
+    } catch (const std::exception& e) {
+      interpreter_error_ = "python interpreter " + python_ + " printed no module versions: " + e.what();
+    }
   }
+  if (!interpreter_error_.empty()) versions_ = {{"python", "absent: " + interpreter_error_}};
 }
 
 std::string PythonPeers::missing(const std::vector<std::string>& modules) const {
@@ -111,7 +122,7 @@ nlohmann::json PythonPeers::run_json(const std::string& script, const std::vecto
   for (const std::string& a : args) cmd << " " << shell_quote(a);
   const CommandOutput r = run_shell(cmd.str());
   TAILOR_CHECK(r.status == 0, "peer " << fs::path(script).filename().string() << " failed (exit status "
-                                      << r.status << "): " << tail(r.err, 600));
+                                      << exit_code(r.status) << "): " << trim(tail(r.err, 600)));
   try {
     return nlohmann::json::parse(last_line(r.out));
   } catch (const std::exception& e) {

@@ -246,11 +246,13 @@ std::string section(const json& report, const std::string& path) {
   }
   // Rates of the measured tailor lines (and the roofline's own lines).
   std::vector<std::string> rate_rows;
-  bool has_flop = false, has_bytes = false;
+  bool has_flop = false, has_bytes = false, has_flop_frac = false, has_bytes_frac = false;
   for (const json* r : recs)
     if (r->at("status") == "ok") {
       has_flop |= r->at("figures").contains("flop_per_s");
       has_bytes |= r->at("figures").contains("bytes_per_s");
+      has_flop_frac |= r->at("figures").contains("roofline_flop_fraction");
+      has_bytes_frac |= r->at("figures").contains("roofline_bandwidth_fraction");
     }
   for (const json* r : recs) {
     if (r->at("status") != "ok") continue;
@@ -263,11 +265,11 @@ std::string section(const json& report, const std::string& path) {
                       : "");
     if (has_flop) row.push_back(f.contains("flop_per_s") ? format_rate(f.at("flop_per_s").get<double>()) + "FLOP/s" : "");
     if (has_bytes) row.push_back(f.contains("bytes_per_s") ? format_rate(f.at("bytes_per_s").get<double>()) + "B/s" : "");
-    if (has_flop)
+    if (has_flop_frac)
       row.push_back(f.contains("roofline_flop_fraction")
                         ? fmt("%.1f%%", 100.0 * f.at("roofline_flop_fraction").get<double>())
                         : "");
-    if (has_bytes)
+    if (has_bytes_frac)
       row.push_back(f.contains("roofline_bandwidth_fraction")
                         ? fmt("%.1f%%", 100.0 * f.at("roofline_bandwidth_fraction").get<double>())
                         : "");
@@ -277,8 +279,8 @@ std::string section(const json& report, const std::string& path) {
     std::vector<std::string> h = {"case", "line", "throughput"};
     if (has_flop) h.push_back("FLOP/s");
     if (has_bytes) h.push_back("bytes/s");
-    if (has_flop) h.push_back("of SGEMM");
-    if (has_bytes) h.push_back("of copy BW");
+    if (has_flop_frac) h.push_back("of SGEMM");
+    if (has_bytes_frac) h.push_back("of copy BW");
     md << "Rates (median; \"of SGEMM\" / \"of copy BW\" = fraction of this device's roofline):\n\n| "
        << join(h, " | ") << " |\n|---|---|";
     for (size_t i = 2; i < h.size(); ++i) md << "---:|";
@@ -319,16 +321,19 @@ std::string summary(const json& report) {
       md << "| " << path << " | — | " << recs.size() << " records | | | | " << bad_text << " |\n";
       continue;
     }
+    bool first_row = true;
     for (const std::string& l : order) {
+      const std::string bad_cell = first_row ? bad_text : "";
+      first_row = false;
       std::vector<double> v = by_label[l];
       std::sort(v.begin(), v.end());
       if (v.empty()) {
-        md << "| " << path << " | " << l << " | 0 | — | — | — | " << bad_text << " |\n";
+        md << "| " << path << " | " << l << " | 0 | — | — | — | " << bad_cell << " |\n";
       } else {
         const double med = v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
         md << "| " << path << " | " << l << " | " << v.size() << " | **" << format_speedup(med)
            << "** | " << format_speedup(v.front()) << " | " << format_speedup(v.back()) << " | "
-           << bad_text << " |\n";
+           << bad_cell << " |\n";
       }
     }
   }

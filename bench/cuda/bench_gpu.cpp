@@ -93,7 +93,7 @@ DeviceBuffer<T> upload(const T* host, size_t count) {
 std::int64_t count_mismatches(const DeviceBuffer<std::int32_t>& labels, const std::int32_t* ref,
                               std::int64_t n) {
   if (ref == nullptr) return 0;
-  std::vector<std::int32_t> got(size_t(n));
+  std::vector<std::int32_t> got(static_cast<size_t>(n));
   TAILOR_CUDA_CHECK(cudaMemcpy(got.data(), labels.data(), size_t(n) * sizeof(std::int32_t),
                                cudaMemcpyDeviceToHost));
   std::int64_t bad = 0;
@@ -169,7 +169,7 @@ GpuRoofline measure_gpu_roofline(int sgemm_n, std::int64_t copy_bytes, const Tim
     r.sgemm_flop_per_s = 2.0 * double(sgemm_n) * sgemm_n * sgemm_n / r.sgemm.median();
   }
   {
-    DeviceBuffer<unsigned char> src(size_t(copy_bytes)), dst(size_t(copy_bytes));
+    DeviceBuffer<unsigned char> src(static_cast<size_t>(copy_bytes)), dst(static_cast<size_t>(copy_bytes));
     TAILOR_CUDA_CHECK(cudaMemset(src.data(), 1, size_t(copy_bytes)));
     r.copy = time_gpu(opt, [&](void* s) {
       TAILOR_CUDA_CHECK(cudaMemcpyAsync(dst.data(), src.data(), size_t(copy_bytes),
@@ -187,8 +187,8 @@ GpuKMeansAssignTimes bench_gpu_kmeans_assign(const float* x, std::int64_t n, int
   GpuKMeansAssignTimes out;
   DeviceBuffer<float> dx = upload(x, size_t(n) * d);
   DeviceBuffer<float> dc = upload(c, size_t(k) * d);
-  DeviceBuffer<std::int32_t> labels(size_t(n));
-  DeviceBuffer<float> dist(size_t(n)), norms(size_t(k));
+  DeviceBuffer<std::int32_t> labels(static_cast<size_t>(n));
+  DeviceBuffer<float> dist(static_cast<size_t>(n)), norms(static_cast<size_t>(k));
 
   // One run of the ragged tables: rows 0..n of x, centroids 0..k, slots 0..n.
   const std::int64_t zero64 = 0;
