@@ -117,36 +117,40 @@ void run_email_bench(const EmailBenchParams& p, BenchContext& ctx) {
     }
     ctx.measure(peer, [&](BenchRecord& r) {
       const fs::path out = fs::path(ctx.scratch()) / "email_python.mbox";
-      const nlohmann::json j = ctx.python().run_json(
-          script, {std::to_string(peer_n), out.string(), std::to_string(p.warmup), std::to_string(p.repeats)}, 1);
+      const nlohmann::json j =
+          ctx.python().run_json(script,
+                                {std::to_string(peer_n), out.string(), std::to_string(p.warmup),
+                                 std::to_string(p.repeats)},
+                                1);
       std::error_code ec;
       fs::remove(out, ec);
       Timing t;
       for (const auto& s : j.at("samples")) t.samples.push_back(s.get<double>());
       r.time = t.per(double(peer_n) / double(n));
-      r.extra_figures["output_bytes_per_s"] = j.at("bytes").get<double>() / (r.median_s() * double(peer_n) / double(n));
+      r.extra_figures["output_bytes_per_s"] =
+          j.at("bytes").get<double>() / (r.median_s() * double(peer_n) / double(n));
     });
   }
 }
 
-const BenchSuiteRegistrar kSuite({
-    "email",
-    {kPath},
-    "email rendering and writing (the job's own cost per message) vs Python's email package",
-    [](BenchGrid grid, ParamSet& ps) -> BenchSuiteRun {
-      auto p = std::make_shared<EmailBenchParams>(email_params(grid));
-      ps.add("messages", &p->messages, "message counts, one case each, comma separated");
-      ps.add("batch_size", &p->batch_size, "customers per batch of the job");
-      ps.add("peers", &p->peers, "peers: python-email, or none");
-      ps.add("peer_max_messages", &p->peer_max_messages,
-             "messages the Python peer renders per case, time scaled to the case (0: all)");
-      ps.add("warmup", &p->warmup, "untimed runs per contender and case");
-      ps.add("repeats", &p->repeats, "timed runs per contender and case");
-      ps.add("threads", &p->threads, "rendering threads (0: the run's --threads)");
-      ps.add("seed", &p->seed, "seed of the synthetic population");
-      return [p](BenchContext& ctx) { run_email_bench(*p, ctx); };
-    },
-    40});
+const BenchSuiteRegistrar kSuite(
+    {"email",
+     {kPath},
+     "email rendering and writing (the job's own cost per message) vs Python's email package",
+     [](BenchGrid grid, ParamSet& ps) -> BenchSuiteRun {
+       auto p = std::make_shared<EmailBenchParams>(email_params(grid));
+       ps.add("messages", &p->messages, "message counts, one case each, comma separated");
+       ps.add("batch_size", &p->batch_size, "customers per batch of the job");
+       ps.add("peers", &p->peers, "peers: python-email, or none");
+       ps.add("peer_max_messages", &p->peer_max_messages,
+              "messages the Python peer renders per case, time scaled to the case (0: all)");
+       ps.add("warmup", &p->warmup, "untimed runs per contender and case");
+       ps.add("repeats", &p->repeats, "timed runs per contender and case");
+       ps.add("threads", &p->threads, "rendering threads (0: the run's --threads)");
+       ps.add("seed", &p->seed, "seed of the synthetic population");
+       return [p](BenchContext& ctx) { run_email_bench(*p, ctx); };
+     },
+     40});
 
 }  // namespace
 }  // namespace tailor

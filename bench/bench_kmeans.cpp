@@ -170,7 +170,8 @@ void bind_kmeans_bench_params(ParamSet& ps, KMeansBenchParams& p) {
   ps.add("iters", &p.iters, "Lloyd iterations per timed fit (tol 0)");
   ps.add("warmup", &p.warmup, "untimed runs per contender and case");
   ps.add("repeats", &p.repeats, "timed runs per contender and case (median and min reported)");
-  ps.add("max_work", &p.max_work, "skip cases with n*k*d above this (0: none); reported as skipped");
+  ps.add("max_work", &p.max_work,
+         "skip cases with n*k*d above this (0: none); reported as skipped");
   ps.add("peers", &p.peers, "peers: faiss, sklearn, comma separated, or none");
   ps.add("devices", &p.devices, "devices: cpu, cuda, comma separated");
   ps.add("threads", &p.threads, "threads for every contender (0: the run's --threads)");
@@ -206,8 +207,7 @@ void run_kmeans_bench(const KMeansBenchParams& p, BenchContext& ctx) {
   const int threads = ctx.resolve_threads(p.threads);
   ctx.use_threads(threads);
 
-  const std::string not_cpu = "not selected (kmeans.devices: " + list_text(devices) + ")";
-  const std::string not_cuda = not_cpu;
+  const std::string not_selected = "not selected (kmeans.devices: " + list_text(devices) + ")";
   std::string sklearn_absent;
   if (contains(peers, "sklearn")) {
     sklearn_absent = ctx.python().missing({"numpy", "sklearn"});
@@ -216,7 +216,7 @@ void run_kmeans_bench(const KMeansBenchParams& p, BenchContext& ctx) {
   auto peer_reason = [&](const std::string& peer, BenchStatus* st) -> std::string {
     if (!cpu) {
       *st = BenchStatus::kSkipped;
-      return not_cpu;
+      return not_selected;
     }
     if (!contains(peers, peer)) {
       *st = BenchStatus::kSkipped;
@@ -259,8 +259,9 @@ void run_kmeans_bench(const KMeansBenchParams& p, BenchContext& ctx) {
             cpu_rec(kAssign, "faiss", ""),       cpu_rec(kAssign, "sklearn", ""),
             gpu_rec(kAssign, "tailor", "fused"), gpu_rec(kAssign, "tailor", "gemm"),
             gpu_rec(kAssign, "cublas", "sgemm")};
-        std::vector<BenchRecord> fit_series = {cpu_rec(kFit, "tailor", ""), cpu_rec(kFit, "faiss", ""),
-                                               cpu_rec(kFit, "sklearn", ""), gpu_rec(kFit, "tailor", "")};
+        std::vector<BenchRecord> fit_series = {
+            cpu_rec(kFit, "tailor", ""), cpu_rec(kFit, "faiss", ""), cpu_rec(kFit, "sklearn", ""),
+            gpu_rec(kFit, "tailor", "")};
         // What each line is compared with (speedup = other time / this time).
         for (BenchRecord& r : assign_series) {
           if (r.contender != "tailor") continue;
@@ -285,10 +286,11 @@ void run_kmeans_bench(const KMeansBenchParams& p, BenchContext& ctx) {
         // Assignment on the CPU: both tailor methods, FAISS's flat index search.
         std::vector<std::int32_t> cpu_labels;
         for (int m = 0; m < 2; ++m) {
-          const KMeansAssignMethod method = m == 0 ? KMeansAssignMethod::kDirect : KMeansAssignMethod::kGemm;
+          const KMeansAssignMethod method =
+              m == 0 ? KMeansAssignMethod::kDirect : KMeansAssignMethod::kGemm;
           BenchRecord& r = assign_series[size_t(m)];
           if (!cpu) {
-            ctx.add(with_status(r, BenchStatus::kSkipped, not_cpu));
+            ctx.add(with_status(r, BenchStatus::kSkipped, not_selected));
             continue;
           }
           ctx.measure(r, [&](BenchRecord& rec) {
@@ -314,14 +316,16 @@ void run_kmeans_bench(const KMeansBenchParams& p, BenchContext& ctx) {
         }
         // Assignment on the GPU: three series from one upload.
         if (!cuda) {
-          for (size_t i = 4; i < 7; ++i) ctx.add(with_status(assign_series[i], BenchStatus::kSkipped, not_cuda));
+          for (size_t i = 4; i < 7; ++i)
+            ctx.add(with_status(assign_series[i], BenchStatus::kSkipped, not_selected));
         } else if (!ctx.gpu_skip_reason().empty()) {
           for (size_t i = 4; i < 7; ++i)
             ctx.add(with_status(assign_series[i], BenchStatus::kSkipped, ctx.gpu_skip_reason()));
         } else {
           try {
-            const GpuKMeansAssignTimes g = bench_gpu_kmeans_assign(
-                x.data(), n, d, init.data(), c.k, cpu_labels.empty() ? nullptr : cpu_labels.data(), opt);
+            const GpuKMeansAssignTimes g =
+                bench_gpu_kmeans_assign(x.data(), n, d, init.data(), c.k,
+                                        cpu_labels.empty() ? nullptr : cpu_labels.data(), opt);
             assign_series[4].time = g.fused;
             assign_series[5].time = g.gemm;
             assign_series[6].time = g.sgemm_only;
@@ -332,13 +336,14 @@ void run_kmeans_bench(const KMeansBenchParams& p, BenchContext& ctx) {
             }
             for (size_t i = 4; i < 7; ++i) ctx.add(assign_series[i]);
           } catch (const std::exception& e) {
-            for (size_t i = 4; i < 7; ++i) ctx.add(with_status(assign_series[i], BenchStatus::kFailed, e.what()));
+            for (size_t i = 4; i < 7; ++i)
+              ctx.add(with_status(assign_series[i], BenchStatus::kFailed, e.what()));
           }
         }
 
         // Full fit per iteration.
         if (!cpu) {
-          ctx.add(with_status(fit_series[0], BenchStatus::kSkipped, not_cpu));
+          ctx.add(with_status(fit_series[0], BenchStatus::kSkipped, not_selected));
         } else {
           ctx.measure(fit_series[0], [&](BenchRecord& rec) {
             rec.time = tailor_fit(x, c, init.data(), p.iters, opt, "cpu", rec);
@@ -356,7 +361,7 @@ void run_kmeans_bench(const KMeansBenchParams& p, BenchContext& ctx) {
 #endif
         }
         if (!cuda) {
-          ctx.add(with_status(fit_series[3], BenchStatus::kSkipped, not_cuda));
+          ctx.add(with_status(fit_series[3], BenchStatus::kSkipped, not_selected));
         } else {
           ctx.measure_gpu(fit_series[3], [&](BenchRecord& rec) {
             rec.time = tailor_fit(x, c, init.data(), p.iters, opt, "cuda", rec);
@@ -401,8 +406,10 @@ void run_kmeans_bench(const KMeansBenchParams& p, BenchContext& ctx) {
         }
         ctx.measure(ra, [&](BenchRecord& rec) {
           for (const auto& e : out.at("cases"))
-            if (e.at("k").get<int>() == k && e.at("mode") == "assign") rec.time = timing_from_json(e.at("samples"));
-          TAILOR_CHECK(!rec.time.samples.empty(), "kmeans_sklearn.py returned no assign samples for k=" << k);
+            if (e.at("k").get<int>() == k && e.at("mode") == "assign")
+              rec.time = timing_from_json(e.at("samples"));
+          TAILOR_CHECK(!rec.time.samples.empty(),
+                       "kmeans_sklearn.py returned no assign samples for k=" << k);
         });
         ctx.measure(rf, [&](BenchRecord& rec) {
           for (const auto& e : out.at("cases"))
@@ -410,7 +417,8 @@ void run_kmeans_bench(const KMeansBenchParams& p, BenchContext& ctx) {
               rec.time = timing_from_json(e.at("samples_per_iter"));
               rec.validation = {{"n_iter", e.at("n_iter")}, {"inertia", e.at("inertia")}};
             }
-          TAILOR_CHECK(!rec.time.samples.empty(), "kmeans_sklearn.py returned no fit samples for k=" << k);
+          TAILOR_CHECK(!rec.time.samples.empty(),
+                       "kmeans_sklearn.py returned no fit samples for k=" << k);
         });
       }
     }
@@ -419,17 +427,18 @@ void run_kmeans_bench(const KMeansBenchParams& p, BenchContext& ctx) {
 
 namespace {
 
-const BenchSuiteRegistrar kSuite({
-    "kmeans",
-    {kAssign, kFit},
-    "K-means assignment (tailor fused loop / SGEMM tiles, FAISS flat search, scikit-learn predict; "
-    "CUDA fused kernel, SGEMM + argmin, cuBLAS SGEMM alone) and full fit per Lloyd iteration",
-    [](BenchGrid grid, ParamSet& ps) -> BenchSuiteRun {
-      auto p = std::make_shared<KMeansBenchParams>(kmeans_bench_params(grid));
-      bind_kmeans_bench_params(ps, *p);
-      return [p](BenchContext& ctx) { run_kmeans_bench(*p, ctx); };
-    },
-    10});
+const BenchSuiteRegistrar kSuite(
+    {"kmeans",
+     {kAssign, kFit},
+     "K-means assignment (tailor fused loop / SGEMM tiles, FAISS flat search, scikit-learn "
+     "predict; "
+     "CUDA fused kernel, SGEMM + argmin, cuBLAS SGEMM alone) and full fit per Lloyd iteration",
+     [](BenchGrid grid, ParamSet& ps) -> BenchSuiteRun {
+       auto p = std::make_shared<KMeansBenchParams>(kmeans_bench_params(grid));
+       bind_kmeans_bench_params(ps, *p);
+       return [p](BenchContext& ctx) { run_kmeans_bench(*p, ctx); };
+     },
+     10});
 
 }  // namespace
 }  // namespace tailor

@@ -70,7 +70,8 @@ RaggedBatch make_batch(std::int64_t count, const KMeansRaggedBenchParams& p) {
   std::vector<int> k(static_cast<size_t>(count));
   RaggedBatch b;
   for (std::int64_t i = 0; i < count; ++i) {
-    n[size_t(i)] = p.min_points + std::int64_t(rng() % std::uint64_t(p.max_points - p.min_points + 1));
+    n[size_t(i)] =
+        p.min_points + std::int64_t(rng() % std::uint64_t(p.max_points - p.min_points + 1));
     k[size_t(i)] = p.min_k + int(rng() % std::uint64_t(p.max_k - p.min_k + 1));
     b.points += n[size_t(i)];
   }
@@ -127,9 +128,15 @@ void run_ragged_bench(const KMeansRaggedBenchParams& p, BenchContext& ctx) {
       BenchRecord base;
       base.path = kPath;
       base.case_id = "problems=" + std::to_string(count);
-      base.shape = {{"problems", count}, {"points", batch.points}, {"min_points", p.min_points},
-                    {"max_points", p.max_points}, {"min_k", p.min_k}, {"max_k", p.max_k},
-                    {"d", p.d}, {"max_iter", p.max_iter}, {"loop_sample", sample}};
+      base.shape = {{"problems", count},
+                    {"points", batch.points},
+                    {"min_points", p.min_points},
+                    {"max_points", p.max_points},
+                    {"min_k", p.min_k},
+                    {"max_k", p.max_k},
+                    {"d", p.d},
+                    {"max_iter", p.max_iter},
+                    {"loop_sample", sample}};
       base.size = double(batch.points);
       base.size_unit = "points";
       base.device = device;
@@ -141,11 +148,14 @@ void run_ragged_bench(const KMeansRaggedBenchParams& p, BenchContext& ctx) {
       batched.variant = "batched";
       batched.timed = "kmeans_fit_batched over all problems (one backend call per Lloyd step)";
       batched.comparisons = {{"batched vs loop", device + "/tailor/loop"}};
-      if (std::string(device) == "cuda") batched.comparisons.push_back({"cuda vs cpu", "cpu/tailor/batched"});
+      if (std::string(device) == "cuda")
+        batched.comparisons.push_back({"cuda vs cpu", "cpu/tailor/batched"});
       loop.variant = "loop";
       std::ostringstream lt;
       lt << "kmeans_fit on each problem in turn";
-      if (sample < count) lt << " (first " << sample << " problems timed, scaled by " << count << "/" << sample << ")";
+      if (sample < count)
+        lt << " (first " << sample << " problems timed, scaled by " << count << "/" << sample
+           << ")";
       loop.timed = lt.str();
       if (!contains(devices, device)) {
         const std::string why = "not selected (kmeans_ragged.devices: " + p.devices + ")";
@@ -154,9 +164,8 @@ void run_ragged_bench(const KMeansRaggedBenchParams& p, BenchContext& ctx) {
         continue;
       }
       std::vector<double> batched_inertia;
-      auto measure = std::string(device) == "cuda"
-                         ? &BenchContext::measure_gpu
-                         : &BenchContext::measure;
+      auto measure =
+          std::string(device) == "cuda" ? &BenchContext::measure_gpu : &BenchContext::measure;
       (ctx.*measure)(batched, [&](BenchRecord& r) {
         std::vector<KMeansResult> res;
         r.time = time_cpu(opt, [&] { res = kmeans_fit_batched(batch.problems, p.d, kp); });
@@ -187,30 +196,30 @@ void run_ragged_bench(const KMeansRaggedBenchParams& p, BenchContext& ctx) {
   }
 }
 
-const BenchSuiteRegistrar kSuite({
-    "kmeans_ragged",
-    {kPath},
-    "ragged batch of independent K-means problems: kmeans_fit_batched vs a loop of kmeans_fit",
-    [](BenchGrid grid, ParamSet& ps) -> BenchSuiteRun {
-      auto p = std::make_shared<KMeansRaggedBenchParams>(ragged_params(grid));
-      ps.add("problems", &p->problems, "problem counts, one case each, comma separated");
-      ps.add("min_points", &p->min_points, "fewest points per problem");
-      ps.add("max_points", &p->max_points, "most points per problem");
-      ps.add("min_k", &p->min_k, "fewest clusters per problem");
-      ps.add("max_k", &p->max_k, "most clusters per problem");
-      ps.add("d", &p->d, "dimension of every problem");
-      ps.add("max_iter", &p->max_iter, "Lloyd iterations at most");
-      ps.add("tol", &p->tol, "convergence tolerance (as kmeans.tol)");
-      ps.add("loop_sample", &p->loop_sample,
-             "problems the loop contender times, scaled to all (0: all)");
-      ps.add("warmup", &p->warmup, "untimed runs per contender and case");
-      ps.add("repeats", &p->repeats, "timed runs per contender and case");
-      ps.add("devices", &p->devices, "devices: cpu, cuda, comma separated");
-      ps.add("threads", &p->threads, "threads (0: the run's --threads)");
-      ps.add("seed", &p->seed, "seed of the problems");
-      return [p](BenchContext& ctx) { run_ragged_bench(*p, ctx); };
-    },
-    20});
+const BenchSuiteRegistrar kSuite(
+    {"kmeans_ragged",
+     {kPath},
+     "ragged batch of independent K-means problems: kmeans_fit_batched vs a loop of kmeans_fit",
+     [](BenchGrid grid, ParamSet& ps) -> BenchSuiteRun {
+       auto p = std::make_shared<KMeansRaggedBenchParams>(ragged_params(grid));
+       ps.add("problems", &p->problems, "problem counts, one case each, comma separated");
+       ps.add("min_points", &p->min_points, "fewest points per problem");
+       ps.add("max_points", &p->max_points, "most points per problem");
+       ps.add("min_k", &p->min_k, "fewest clusters per problem");
+       ps.add("max_k", &p->max_k, "most clusters per problem");
+       ps.add("d", &p->d, "dimension of every problem");
+       ps.add("max_iter", &p->max_iter, "Lloyd iterations at most");
+       ps.add("tol", &p->tol, "convergence tolerance (as kmeans.tol)");
+       ps.add("loop_sample", &p->loop_sample,
+              "problems the loop contender times, scaled to all (0: all)");
+       ps.add("warmup", &p->warmup, "untimed runs per contender and case");
+       ps.add("repeats", &p->repeats, "timed runs per contender and case");
+       ps.add("devices", &p->devices, "devices: cpu, cuda, comma separated");
+       ps.add("threads", &p->threads, "threads (0: the run's --threads)");
+       ps.add("seed", &p->seed, "seed of the problems");
+       return [p](BenchContext& ctx) { run_ragged_bench(*p, ctx); };
+     },
+     20});
 
 }  // namespace
 }  // namespace tailor

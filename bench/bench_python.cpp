@@ -35,9 +35,9 @@ struct CommandOutput {
 
 CommandOutput run_shell(const std::string& command) {
   static int counter = 0;
-  const fs::path err_path = fs::temp_directory_path() /
-                            ("tailor_bench_stderr_" + std::to_string(getpid()) + "_" +
-                             std::to_string(counter++));
+  const fs::path err_path =
+      fs::temp_directory_path() /
+      ("tailor_bench_stderr_" + std::to_string(getpid()) + "_" + std::to_string(counter++));
   CommandOutput r;
   FILE* f = popen((command + " 2>" + shell_quote(err_path.string())).c_str(), "r");
   TAILOR_CHECK(f != nullptr, "cannot start: " << command);
@@ -62,7 +62,9 @@ std::string last_line(const std::string& s) {
   return s.substr(start, end + 1 - start);
 }
 
-std::string tail(const std::string& s, size_t n) { return s.size() <= n ? s : "..." + s.substr(s.size() - n); }
+std::string tail(const std::string& s, size_t n) {
+  return s.size() <= n ? s : "..." + s.substr(s.size() - n);
+}
 
 std::string trim(const std::string& s) {
   const size_t b = s.find_first_not_of(" \n\r\t"), e = s.find_last_not_of(" \n\r\t");
@@ -88,7 +90,8 @@ PythonPeers::PythonPeers(std::string python) : python_(std::move(python)) {
     try {
       versions_ = nlohmann::json::parse(last_line(r.out));
     } catch (const std::exception& e) {
-      interpreter_error_ = "python interpreter " + python_ + " printed no module versions: " + e.what();
+      interpreter_error_ =
+          "python interpreter " + python_ + " printed no module versions: " + e.what();
     }
   }
   if (!interpreter_error_.empty()) versions_ = {{"python", "absent: " + interpreter_error_}};
@@ -112,8 +115,8 @@ std::string PythonPeers::peer_script(const std::string& name, std::string* why) 
   return "";
 }
 
-nlohmann::json PythonPeers::run_json(const std::string& script, const std::vector<std::string>& args,
-                                     int threads) const {
+nlohmann::json PythonPeers::run_json(const std::string& script,
+                                     const std::vector<std::string>& args, int threads) const {
   std::ostringstream cmd;
   if (threads > 0)
     cmd << "OMP_NUM_THREADS=" << threads << " OPENBLAS_NUM_THREADS=" << threads
@@ -121,13 +124,14 @@ nlohmann::json PythonPeers::run_json(const std::string& script, const std::vecto
   cmd << shell_quote(python_) << " " << shell_quote(script);
   for (const std::string& a : args) cmd << " " << shell_quote(a);
   const CommandOutput r = run_shell(cmd.str());
-  TAILOR_CHECK(r.status == 0, "peer " << fs::path(script).filename().string() << " failed (exit status "
-                                      << exit_code(r.status) << "): " << trim(tail(r.err, 600)));
+  TAILOR_CHECK(r.status == 0, "peer " << fs::path(script).filename().string()
+                                      << " failed (exit status " << exit_code(r.status)
+                                      << "): " << trim(tail(r.err, 600)));
   try {
     return nlohmann::json::parse(last_line(r.out));
   } catch (const std::exception& e) {
-    TAILOR_FAIL("peer " << fs::path(script).filename().string() << " printed no JSON ("
-                        << e.what() << "): " << tail(r.out, 300));
+    TAILOR_FAIL("peer " << fs::path(script).filename().string() << " printed no JSON (" << e.what()
+                        << "): " << tail(r.out, 300));
   }
 }
 

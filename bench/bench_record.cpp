@@ -11,10 +11,14 @@ namespace tailor {
 
 const char* bench_status_name(BenchStatus s) {
   switch (s) {
-    case BenchStatus::kOk: return "ok";
-    case BenchStatus::kAbsent: return "absent";
-    case BenchStatus::kSkipped: return "skipped";
-    case BenchStatus::kFailed: return "failed";
+    case BenchStatus::kOk:
+      return "ok";
+    case BenchStatus::kAbsent:
+      return "absent";
+    case BenchStatus::kSkipped:
+      return "skipped";
+    case BenchStatus::kFailed:
+      return "failed";
   }
   return "?";
 }
@@ -112,7 +116,8 @@ BenchJson to_json(const BenchRecord& r) {
     if (r.roofline_flop_fraction > 0) f["roofline_flop_fraction"] = r.roofline_flop_fraction;
     if (r.roofline_bandwidth_fraction > 0)
       f["roofline_bandwidth_fraction"] = r.roofline_bandwidth_fraction;
-    for (auto it = r.extra_figures.begin(); it != r.extra_figures.end(); ++it) f[it.key()] = it.value();
+    for (auto it = r.extra_figures.begin(); it != r.extra_figures.end(); ++it)
+      f[it.key()] = it.value();
     j["figures"] = f;
     j["throughput_unit"] = r.throughput_unit;
     j["samples_s"] = r.time.samples;

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -49,7 +50,8 @@ std::string format_value(const json& v) {
   if (v.is_number_integer() || v.is_number_unsigned()) return std::to_string(v.get<long long>());
   if (v.is_number_float()) {
     const double d = v.get<double>();
-    return d == std::floor(d) && std::fabs(d) < 1e15 ? std::to_string((long long)d) : fmt("%.3g", d);
+    return d == std::floor(d) && std::fabs(d) < 1e15 ? std::to_string((long long)d)
+                                                     : fmt("%.3g", d);
   }
   if (v.is_string()) return v.get<std::string>();
   return v.dump();
@@ -141,8 +143,8 @@ std::string section(const json& report, const std::string& path) {
     for (const auto& e : by_timed) parts.push_back(join(e.second, ", ") + ": " + e.first);
     md << join(parts, "; ") << ".";
   }
-  md << " Median of at least " << first.at("repeats") << " timed run(s) after " << first.at("warmup")
-     << " warm-up(s)";
+  md << " Median of at least " << first.at("repeats") << " timed run(s) after "
+     << first.at("warmup") << " warm-up(s)";
   if (first.at("min_time_s").get<double>() > 0)
     md << " (short cases: more runs, until they add up to " << format_value(first.at("min_time_s"))
        << " s, at most 100)";
@@ -234,14 +236,16 @@ std::string section(const json& report, const std::string& path) {
                    cmp.at("against").get<std::string>() + "` / time of `" +
                    r->at("series").get<std::string>() + "`");
   if (!pairs.empty())
-    md << "Speedups (> 1: the second line is faster): " << join({pairs.begin(), pairs.end()}, "; ") << ".\n\n";
+    md << "Speedups (> 1: the second line is faster): " << join({pairs.begin(), pairs.end()}, "; ")
+       << ".\n\n";
   if (!hidden_lines.empty()) {
     md << "Not measured in any case:\n\n";
     for (const auto& l : hidden_lines) md << "- " << l << "\n";
     md << "\n";
   }
   if (!notes.lines.empty()) {
-    for (size_t i = 0; i < notes.lines.size(); ++i) md << "[" << i + 1 << "] " << notes.lines[i] << "  \n";
+    for (size_t i = 0; i < notes.lines.size(); ++i)
+      md << "[" << i + 1 << "] " << notes.lines[i] << "  \n";
     md << "\n";
   }
   // Rates of the measured tailor lines (and the roofline's own lines).
@@ -259,12 +263,17 @@ std::string section(const json& report, const std::string& path) {
     const bool own = r->at("contender") == "tailor" || path.rfind("roofline.", 0) == 0;
     if (!own) continue;
     const json& f = r->at("figures");
-    std::vector<std::string> row = {r->at("case").get<std::string>(), "`" + r->at("series").get<std::string>() + "`"};
-    row.push_back(f.contains("throughput")
-                      ? format_rate(f.at("throughput").get<double>()) + r->at("throughput_unit").get<std::string>()
-                      : "");
-    if (has_flop) row.push_back(f.contains("flop_per_s") ? format_rate(f.at("flop_per_s").get<double>()) + "FLOP/s" : "");
-    if (has_bytes) row.push_back(f.contains("bytes_per_s") ? format_rate(f.at("bytes_per_s").get<double>()) + "B/s" : "");
+    std::vector<std::string> row = {r->at("case").get<std::string>(),
+                                    "`" + r->at("series").get<std::string>() + "`"};
+    row.push_back(f.contains("throughput") ? format_rate(f.at("throughput").get<double>()) +
+                                                 r->at("throughput_unit").get<std::string>()
+                                           : "");
+    if (has_flop)
+      row.push_back(
+          f.contains("flop_per_s") ? format_rate(f.at("flop_per_s").get<double>()) + "FLOP/s" : "");
+    if (has_bytes)
+      row.push_back(
+          f.contains("bytes_per_s") ? format_rate(f.at("bytes_per_s").get<double>()) + "B/s" : "");
     if (has_flop_frac)
       row.push_back(f.contains("roofline_flop_fraction")
                         ? fmt("%.1f%%", 100.0 * f.at("roofline_flop_fraction").get<double>())
@@ -281,7 +290,8 @@ std::string section(const json& report, const std::string& path) {
     if (has_bytes) h.push_back("bytes/s");
     if (has_flop_frac) h.push_back("of SGEMM");
     if (has_bytes_frac) h.push_back("of copy BW");
-    md << "Rates (median; \"of SGEMM\" / \"of copy BW\" = fraction of this device's roofline):\n\n| "
+    md << "Rates (median; \"of SGEMM\" / \"of copy BW\" = fraction of this device's "
+          "roofline):\n\n| "
        << join(h, " | ") << " |\n|---|---|";
     for (size_t i = 2; i < h.size(); ++i) md << "---:|";
     md << "\n";
@@ -330,7 +340,8 @@ std::string summary(const json& report) {
       if (v.empty()) {
         md << "| " << path << " | " << l << " | 0 | — | — | — | " << bad_cell << " |\n";
       } else {
-        const double med = v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
+        const double med =
+            v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
         md << "| " << path << " | " << l << " | " << v.size() << " | **" << format_speedup(med)
            << "** | " << format_speedup(v.front()) << " | " << format_speedup(v.back()) << " | "
            << bad_cell << " |\n";
@@ -349,7 +360,8 @@ std::string conditions(const json& report) {
   md << "- **When**: " << report.at("started_utc").get<std::string>() << " to "
      << report.at("finished_utc").get<std::string>() << " ("
      << fmt("%.0f", report.at("wall_seconds").get<double>()) << " s), grid `"
-     << report.at("grid").get<std::string>() << "`, command `" << report.at("command").get<std::string>() << "`\n";
+     << report.at("grid").get<std::string>() << "`, command `"
+     << report.at("command").get<std::string>() << "`\n";
   const json& g = b.at("git");
   md << "- **Source**: commit " << g.at("commit").get<std::string>()
      << (g.at("dirty").get<bool>() ? " with local changes to tracked files" : "") << " ("
@@ -368,17 +380,21 @@ std::string conditions(const json& report) {
   md << "- **GPU**: ";
   if (c.at("usable").get<bool>()) {
     md << c.at("description").get<std::string>() << "; CUDA runtime " << c.at("runtime_version")
-       << ", driver " << c.at("driver_version") << ", nvcc " << c.value("nvcc", std::string("?")) << "\n";
+       << ", driver " << c.at("driver_version") << ", nvcc " << c.value("nvcc", std::string("?"))
+       << "\n";
   } else {
     md << "none (" << c.at("reason").get<std::string>() << ")\n";
   }
-  md << "- **Build**: tailor " << b.at("tailor").get<std::string>() << ", " << b.at("compiler").get<std::string>()
-     << ", " << b.at("build_type").get<std::string>() << "; LibTorch " << b.at("libtorch").get<std::string>()
-     << "; HDF5 " << b.at("hdf5").get<std::string>() << "; " << b.at("openblas").get<std::string>()
-     << " (core " << b.at("openblas_core").get<std::string>() << "); FAISS " << b.at("faiss").get<std::string>() << "\n";
+  md << "- **Build**: tailor " << b.at("tailor").get<std::string>() << ", "
+     << b.at("compiler").get<std::string>() << ", " << b.at("build_type").get<std::string>()
+     << "; LibTorch " << b.at("libtorch").get<std::string>() << "; HDF5 "
+     << b.at("hdf5").get<std::string>() << "; " << b.at("openblas").get<std::string>() << " (core "
+     << b.at("openblas_core").get<std::string>() << "); FAISS " << b.at("faiss").get<std::string>()
+     << "\n";
   md << "- **Python peers** (`" << report.at("python").get<std::string>() << "`): ";
   std::vector<std::string> pv;
-  for (auto it = report.at("python_versions").begin(); it != report.at("python_versions").end(); ++it)
+  for (auto it = report.at("python_versions").begin(); it != report.at("python_versions").end();
+       ++it)
     pv.push_back(it.key() + " " + it.value().get<std::string>());
   md << join(pv, ", ") << "\n";
   md << "- **Rooflines**: ";
@@ -386,8 +402,12 @@ std::string conditions(const json& report) {
   for (auto it = report.at("rooflines").begin(); it != report.at("rooflines").end(); ++it) {
     const json& r = it.value();
     std::string s = it.key() + ": ";
-    if (r.contains("flop_per_s")) s += format_rate(r.at("flop_per_s").get<double>()) + "FLOP/s (" + r.at("flop_source").get<std::string>() + ")";
-    if (r.contains("bytes_per_s")) s += ", " + format_rate(r.at("bytes_per_s").get<double>()) + "B/s (" + r.at("bytes_source").get<std::string>() + ")";
+    if (r.contains("flop_per_s"))
+      s += format_rate(r.at("flop_per_s").get<double>()) + "FLOP/s (" +
+           r.at("flop_source").get<std::string>() + ")";
+    if (r.contains("bytes_per_s"))
+      s += ", " + format_rate(r.at("bytes_per_s").get<double>()) + "B/s (" +
+           r.at("bytes_source").get<std::string>() + ")";
     rl.push_back(s);
   }
   md << (rl.empty() ? std::string("not measured") : join(rl, "; ")) << "\n";
@@ -398,7 +418,9 @@ std::string conditions(const json& report) {
   return md.str();
 }
 
-std::string utc_now() {
+}  // namespace
+
+std::string utc_now_iso() {
   char buf[64];
   const std::time_t t = std::time(nullptr);
   std::tm tm{};
@@ -407,16 +429,14 @@ std::string utc_now() {
   return buf;
 }
 
-}  // namespace
-
 json bench_report_json(BenchContext& ctx, const BenchReportInfo& info) {
   json j;
   j["report"] = "tailor-bench";
   j["format_version"] = 1;
   j["grid"] = info.grid;
   j["command"] = info.command;
-  j["started_utc"] = info.started_utc.empty() ? utc_now() : info.started_utc;
-  j["finished_utc"] = info.finished_utc.empty() ? utc_now() : info.finished_utc;
+  j["started_utc"] = info.started_utc.empty() ? utc_now_iso() : info.started_utc;
+  j["finished_utc"] = info.finished_utc.empty() ? utc_now_iso() : info.finished_utc;
   j["wall_seconds"] = info.wall_seconds;
   j["machine"] = info.machine.is_null() ? bench_machine_info(ctx.threads()) : info.machine;
   j["load_average_end"] = info.load_end.empty() ? load_average() : info.load_end;
@@ -440,7 +460,8 @@ json bench_report_json(BenchContext& ctx, const BenchReportInfo& info) {
   j["suites"] = info.suites;
   j["registered_paths"] = info.registered_paths;
   j["selected_paths"] = info.selected_paths;
-  j["plots"] = info.plots.empty() ? json{{"status", "skipped"}, {"reason", "not made yet"}} : info.plots;
+  j["plots"] =
+      info.plots.empty() ? json{{"status", "skipped"}, {"reason", "not made yet"}} : info.plots;
   json recs = json::array();
   for (const BenchRecord& r : ctx.records()) recs.push_back(to_json(r));
   j["records"] = recs;
@@ -462,7 +483,8 @@ std::string bench_report_markdown(const json& report) {
   return md.str();
 }
 
-json make_bench_plots(const PythonPeers& python, const std::string& report_json, const std::string& report_dir) {
+json make_bench_plots(const PythonPeers& python, const std::string& report_json,
+                      const std::string& report_dir) {
   const std::string missing = python.missing({"matplotlib"});
   if (!missing.empty()) return {{"status", "absent"}, {"reason", missing}};
   const fs::path script = fs::path(TAILOR_SOURCE_DIR) / "scripts" / "bench_plots.py";
@@ -487,7 +509,8 @@ BenchOutputFolder::BenchOutputFolder(std::string final_dir) : final_(std::move(f
   while (final_.size() > 1 && final_.back() == '/') final_.pop_back();
   const fs::path f(final_);
   if (fs::exists(f)) {
-    TAILOR_CHECK(fs::is_directory(f), "tailor-bench: --out " << final_ << " exists and is not a folder");
+    TAILOR_CHECK(fs::is_directory(f),
+                 "tailor-bench: --out " << final_ << " exists and is not a folder");
     TAILOR_CHECK(fs::exists(f / "report.json") || fs::is_empty(f),
                  "tailor-bench: --out " << final_
                                         << " exists and is neither empty nor a previous report "
@@ -511,10 +534,12 @@ void BenchOutputFolder::commit() {
   std::error_code ec;
   if (fs::exists(final_)) {
     fs::rename(final_, old, ec);
-    TAILOR_CHECK(!ec, "tailor-bench: cannot move the previous report " << final_ << " aside: " << ec.message());
+    TAILOR_CHECK(!ec, "tailor-bench: cannot move the previous report "
+                          << final_ << " aside: " << ec.message());
   }
   fs::rename(staging_, final_, ec);
-  TAILOR_CHECK(!ec, "tailor-bench: cannot rename " << staging_ << " to " << final_ << ": " << ec.message());
+  TAILOR_CHECK(
+      !ec, "tailor-bench: cannot rename " << staging_ << " to " << final_ << ": " << ec.message());
   committed_ = true;
   fs::remove_all(old, ec);
 }

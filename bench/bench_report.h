@@ -41,7 +41,7 @@ std::string bench_paths_markdown(const BenchJson& report, const std::vector<std:
 /// Runs `python plot_script report.json plots_dir` when matplotlib is importable; returns the
 /// report's "plots" entry (files relative to the report folder, or why there are none).
 BenchJson make_bench_plots(const PythonPeers& python, const std::string& report_json,
-                                const std::string& report_dir);
+                           const std::string& report_dir);
 
 /// The output folder: everything is written to a staging folder beside it, which replaces the
 /// folder only on commit(). An existing folder must be a previous report (it has report.json) or
@@ -61,6 +61,9 @@ class BenchOutputFolder {
   std::string final_, staging_;
   bool committed_ = false;
 };
+
+/// Now as "YYYY-MM-DDTHH:MM:SSZ".
+std::string utc_now_iso();
 
 /// Writes `text` to `path` atomically.
 void write_text_atomically(const std::string& path, const std::string& text);

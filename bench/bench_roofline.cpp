@@ -65,8 +65,9 @@ BenchRecord roof_record(const std::string& device, const std::string& contender,
 }
 
 void run_roofline(const RooflineBenchParams& p, BenchContext& ctx) {
-  TAILOR_CHECK(p.cpu_sgemm_n >= 1 && p.gpu_sgemm_n >= 1 && p.cpu_copy_mib >= 1 && p.gpu_copy_mib >= 1,
-               "tailor-bench roofline: sizes must be >= 1");
+  TAILOR_CHECK(
+      p.cpu_sgemm_n >= 1 && p.gpu_sgemm_n >= 1 && p.cpu_copy_mib >= 1 && p.gpu_copy_mib >= 1,
+      "tailor-bench roofline: sizes must be >= 1");
   const TimingOptions opt = ctx.timing(p.warmup, p.repeats);
   check_timing_options(opt, "tailor-bench roofline");
   const auto devices = parse_name_list(p.devices, {"cpu", "cuda"}, "roofline.devices");
@@ -81,14 +82,17 @@ void run_roofline(const RooflineBenchParams& p, BenchContext& ctx) {
   sg.timed = "C = A B, n x n, FP32 (cblas_sgemm)";
   sg.flop = 2.0 * double(n) * n * n;
   const std::int64_t bytes = p.cpu_copy_mib << 20;
-  BenchRecord cp = roof_record("cpu", "memcpy", "copy", "copy " + std::to_string(p.cpu_copy_mib) + " MiB",
-                               double(bytes), "bytes", threads, opt);
+  BenchRecord cp =
+      roof_record("cpu", "memcpy", "copy", "copy " + std::to_string(p.cpu_copy_mib) + " MiB",
+                  double(bytes), "bytes", threads, opt);
   cp.shape = {{"mib", p.cpu_copy_mib}};
   cp.timed = "memcpy of the buffer, one chunk per OpenMP thread (bytes = read + written)";
   cp.bytes = 2.0 * double(bytes);
   if (!contains(devices, "cpu")) {
-    ctx.add(with_status(sg, BenchStatus::kSkipped, "not selected (roofline.devices: " + p.devices + ")"));
-    ctx.add(with_status(cp, BenchStatus::kSkipped, "not selected (roofline.devices: " + p.devices + ")"));
+    ctx.add(with_status(sg, BenchStatus::kSkipped,
+                        "not selected (roofline.devices: " + p.devices + ")"));
+    ctx.add(with_status(cp, BenchStatus::kSkipped,
+                        "not selected (roofline.devices: " + p.devices + ")"));
   } else {
     BenchRoofline roof;
     ctx.measure(sg, [&](BenchRecord& r) {
@@ -128,14 +132,17 @@ void run_roofline(const RooflineBenchParams& p, BenchContext& ctx) {
   gsg.timed = "C = A B, n x n, FP32 without TF32 (cublasSgemm), CUDA events, L2 flushed";
   gsg.flop = 2.0 * double(gn) * gn * gn;
   const std::int64_t gbytes = p.gpu_copy_mib << 20;
-  BenchRecord gcp = roof_record("cuda", "cudaMemcpy", "d2d", "copy " + std::to_string(p.gpu_copy_mib) + " MiB",
-                                double(gbytes), "bytes", threads, opt);
+  BenchRecord gcp =
+      roof_record("cuda", "cudaMemcpy", "d2d", "copy " + std::to_string(p.gpu_copy_mib) + " MiB",
+                  double(gbytes), "bytes", threads, opt);
   gcp.shape = {{"mib", p.gpu_copy_mib}};
   gcp.timed = "cudaMemcpyAsync device to device (bytes = read + written), CUDA events, L2 flushed";
   gcp.bytes = 2.0 * double(gbytes);
   if (!contains(devices, "cuda")) {
-    ctx.add(with_status(gsg, BenchStatus::kSkipped, "not selected (roofline.devices: " + p.devices + ")"));
-    ctx.add(with_status(gcp, BenchStatus::kSkipped, "not selected (roofline.devices: " + p.devices + ")"));
+    ctx.add(with_status(gsg, BenchStatus::kSkipped,
+                        "not selected (roofline.devices: " + p.devices + ")"));
+    ctx.add(with_status(gcp, BenchStatus::kSkipped,
+                        "not selected (roofline.devices: " + p.devices + ")"));
     return;
   }
   const std::string why = ctx.gpu_skip_reason();
@@ -152,9 +159,11 @@ void run_roofline(const RooflineBenchParams& p, BenchContext& ctx) {
     ctx.add(gcp);
     BenchRoofline roof;
     roof.flop_per_s = g.sgemm_flop_per_s;
-    roof.flop_source = "cuBLAS SGEMM " + std::to_string(gn) + "^3 (FP32, no TF32) on " + gpu_bench_info().name;
+    roof.flop_source =
+        "cuBLAS SGEMM " + std::to_string(gn) + "^3 (FP32, no TF32) on " + gpu_bench_info().name;
     roof.bytes_per_s = g.copy_bytes_per_s;
-    roof.bytes_source = "cudaMemcpy device to device, " + std::to_string(p.gpu_copy_mib) + " MiB (read + write)";
+    roof.bytes_source =
+        "cudaMemcpy device to device, " + std::to_string(p.gpu_copy_mib) + " MiB (read + write)";
     ctx.set_roofline("cuda", roof);
   } catch (const std::exception& e) {
     ctx.add(with_status(gsg, BenchStatus::kFailed, e.what()));
@@ -162,23 +171,23 @@ void run_roofline(const RooflineBenchParams& p, BenchContext& ctx) {
   }
 }
 
-const BenchSuiteRegistrar kSuite({
-    "roofline",
-    {"roofline.cpu", "roofline.cuda"},
-    "measured SGEMM rate and copy bandwidth per device: the references of the roofline fractions",
-    [](BenchGrid grid, ParamSet& ps) -> BenchSuiteRun {
-      auto p = std::make_shared<RooflineBenchParams>(roofline_params(grid));
-      ps.add("cpu_sgemm_n", &p->cpu_sgemm_n, "side of the square OpenBLAS SGEMM");
-      ps.add("cpu_copy_mib", &p->cpu_copy_mib, "MiB copied by the CPU bandwidth test");
-      ps.add("gpu_sgemm_n", &p->gpu_sgemm_n, "side of the square cuBLAS SGEMM");
-      ps.add("gpu_copy_mib", &p->gpu_copy_mib, "MiB copied device to device");
-      ps.add("warmup", &p->warmup, "untimed runs per measurement");
-      ps.add("repeats", &p->repeats, "timed runs per measurement");
-      ps.add("devices", &p->devices, "devices: cpu, cuda, comma separated");
-      ps.add("threads", &p->threads, "CPU threads (0: the run's --threads)");
-      return [p](BenchContext& ctx) { run_roofline(*p, ctx); };
-    },
-    0});
+const BenchSuiteRegistrar kSuite(
+    {"roofline",
+     {"roofline.cpu", "roofline.cuda"},
+     "measured SGEMM rate and copy bandwidth per device: the references of the roofline fractions",
+     [](BenchGrid grid, ParamSet& ps) -> BenchSuiteRun {
+       auto p = std::make_shared<RooflineBenchParams>(roofline_params(grid));
+       ps.add("cpu_sgemm_n", &p->cpu_sgemm_n, "side of the square OpenBLAS SGEMM");
+       ps.add("cpu_copy_mib", &p->cpu_copy_mib, "MiB copied by the CPU bandwidth test");
+       ps.add("gpu_sgemm_n", &p->gpu_sgemm_n, "side of the square cuBLAS SGEMM");
+       ps.add("gpu_copy_mib", &p->gpu_copy_mib, "MiB copied device to device");
+       ps.add("warmup", &p->warmup, "untimed runs per measurement");
+       ps.add("repeats", &p->repeats, "timed runs per measurement");
+       ps.add("devices", &p->devices, "devices: cpu, cuda, comma separated");
+       ps.add("threads", &p->threads, "CPU threads (0: the run's --threads)");
+       return [p](BenchContext& ctx) { run_roofline(*p, ctx); };
+     },
+     0});
 
 }  // namespace
 }  // namespace tailor

@@ -24,7 +24,8 @@ void run_bench_subcommand(const std::string& name, const std::vector<std::string
   info.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   info.registered_paths = info.selected_paths = paths;
   info.suites = BenchJson::array({{{"name", name}, {"paths", paths}, {"selected", true}}});
-  info.plots = {{"status", "skipped"}, {"reason", "single-suite command: no plots (use tailor-bench run)"}};
+  info.plots = {{"status", "skipped"},
+                {"reason", "single-suite command: no plots (use tailor-bench run)"}};
   const BenchJson report = bench_report_json(ctx, info);
   std::cout << bench_paths_markdown(report, paths) << std::flush;
   if (!p.json.empty()) {

@@ -55,7 +55,8 @@ BenchContext::BenchContext(BenchGrid grid, int threads, std::string python,
   TAILOR_CHECK(min_time_s >= 0, "tailor-bench: min_time must be >= 0, got " << min_time_s);
   TAILOR_CHECK(threads >= 0, "tailor-bench: threads must be >= 0 (0 = every CPU), got " << threads);
   threads_ = threads > 0 ? threads : std::max(1, int(std::thread::hardware_concurrency()));
-  const fs::path parent = scratch_parent.empty() ? fs::temp_directory_path() : fs::path(scratch_parent);
+  const fs::path parent =
+      scratch_parent.empty() ? fs::temp_directory_path() : fs::path(scratch_parent);
   scratch_ = (parent / ("tailor_bench_" + std::to_string(getpid()))).string();
   fs::create_directories(scratch_);
 }
@@ -97,10 +98,11 @@ const BenchRoofline* BenchContext::roofline(const std::string& device) const {
 
 void BenchContext::add(BenchRecord r) {
   if (r.status == BenchStatus::kOk) {
-    const bool good = !r.time.samples.empty() &&
-                      std::all_of(r.time.samples.begin(), r.time.samples.end(),
-                                  [](double s) { return std::isfinite(s) && s > 0; });
-    if (!good) r = with_status(r, BenchStatus::kFailed, "a timed sample was not a positive finite time");
+    const bool good =
+        !r.time.samples.empty() && std::all_of(r.time.samples.begin(), r.time.samples.end(),
+                                               [](double s) { return std::isfinite(s) && s > 0; });
+    if (!good)
+      r = with_status(r, BenchStatus::kFailed, "a timed sample was not a positive finite time");
   }
   TAILOR_CHECK(r.status == BenchStatus::kOk || !r.reason.empty(),
                "tailor-bench: " << r.path << " " << r.case_id << " " << r.series() << " is "
@@ -126,7 +128,8 @@ void BenchContext::measure(const BenchRecord& base, const std::function<void(Ben
   add(std::move(r));
 }
 
-void BenchContext::measure_gpu(const BenchRecord& base, const std::function<void(BenchRecord&)>& fn) {
+void BenchContext::measure_gpu(const BenchRecord& base,
+                               const std::function<void(BenchRecord&)>& fn) {
   const std::string why = gpu_skip_reason();
   if (!why.empty()) {
     add(with_status(base, BenchStatus::kSkipped, why));
@@ -141,7 +144,8 @@ void BenchContext::finish() {
     r.roofline_flop_fraction = r.roofline_bandwidth_fraction = 0.0;
     const BenchRoofline* roof = roofline(r.device);
     if (r.status != BenchStatus::kOk || roof == nullptr) continue;
-    if (r.flop > 0 && roof->flop_per_s > 0) r.roofline_flop_fraction = r.flop_per_s() / roof->flop_per_s;
+    if (r.flop > 0 && roof->flop_per_s > 0)
+      r.roofline_flop_fraction = r.flop_per_s() / roof->flop_per_s;
     if (r.bytes > 0 && roof->bytes_per_s > 0)
       r.roofline_bandwidth_fraction = r.bytes_per_s() / roof->bytes_per_s;
   }
@@ -178,7 +182,8 @@ std::vector<std::int64_t> parse_positive_list(const std::string& s, const std::s
   return out;
 }
 
-std::vector<std::string> parse_name_list(const std::string& s, const std::vector<std::string>& allowed,
+std::vector<std::string> parse_name_list(const std::string& s,
+                                         const std::vector<std::string>& allowed,
                                          const std::string& field) {
   std::vector<std::string> out;
   if (s == "none") return out;

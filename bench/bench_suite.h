@@ -44,7 +44,9 @@ class BenchContext {
   /// Threads for every contender unless a suite's own `threads` (> 0) overrides it.
   int threads() const { return threads_; }
   /// `suite_threads` if > 0, else threads().
-  int resolve_threads(int suite_threads) const { return suite_threads > 0 ? suite_threads : threads_; }
+  int resolve_threads(int suite_threads) const {
+    return suite_threads > 0 ? suite_threads : threads_;
+  }
   /// A suite's timing options: its warm-up and repeats with the run's min_time_s.
   TimingOptions timing(int warmup, int repeats) const { return {warmup, repeats, min_time_s_}; }
   double min_time_s() const { return min_time_s_; }
@@ -110,14 +112,17 @@ std::vector<BenchSuite>& bench_suite_registry();
 std::vector<BenchSuite> bench_suites();
 
 struct BenchSuiteRegistrar {
-  explicit BenchSuiteRegistrar(BenchSuite suite) { bench_suite_registry().push_back(std::move(suite)); }
+  explicit BenchSuiteRegistrar(BenchSuite suite) {
+    bench_suite_registry().push_back(std::move(suite));
+  }
 };
 
 /// Positive integers of a comma-separated list; throws naming `field`.
 std::vector<std::int64_t> parse_positive_list(const std::string& s, const std::string& field);
 /// Names of a comma-separated list, each one of `allowed` ("none" = empty list); throws naming
 /// `field` and listing the allowed names.
-std::vector<std::string> parse_name_list(const std::string& s, const std::vector<std::string>& allowed,
+std::vector<std::string> parse_name_list(const std::string& s,
+                                         const std::vector<std::string>& allowed,
                                          const std::string& field);
 bool contains(const std::vector<std::string>& names, const std::string& name);
 

@@ -31,8 +31,9 @@ void check_timing_options(const TimingOptions& opt, const char* what) {
   TAILOR_CHECK(opt.warmup >= 0, what << ": warmup must be >= 0, got " << opt.warmup);
   TAILOR_CHECK(opt.repeats >= 1, what << ": repeats must be >= 1, got " << opt.repeats);
   TAILOR_CHECK(opt.min_time_s >= 0, what << ": min_time must be >= 0, got " << opt.min_time_s);
-  TAILOR_CHECK(opt.max_repeats >= opt.repeats,
-               what << ": max_repeats (" << opt.max_repeats << ") is below repeats (" << opt.repeats << ")");
+  TAILOR_CHECK(opt.max_repeats >= opt.repeats, what << ": max_repeats (" << opt.max_repeats
+                                                    << ") is below repeats (" << opt.repeats
+                                                    << ")");
 }
 
 bool timing_wants_more(const TimingOptions& opt, int done, double total_s) {

@@ -33,8 +33,9 @@ struct Timing {
 };
 
 /// Runs `body` opt.warmup times untimed, then opt.repeats times timed with std::chrono's steady
-/// clock (more while the timed runs add up to less than opt.min_time_s, at most opt.max_repeats). `before_each`, when given, runs before every run (timed or not) outside the timing, e.g.
-/// to reset an output folder.
+/// clock (more while the timed runs add up to less than opt.min_time_s, at most opt.max_repeats).
+/// `before_each`, when given, runs before every run (timed or not) outside the timing, e.g. to
+/// reset an output folder.
 Timing time_cpu(const TimingOptions& opt, const std::function<void()>& body,
                 const std::function<void()>& before_each = {});
 

@@ -41,8 +41,8 @@ std::vector<Scale> parse_scales(const std::string& s) {
       std::string rest;
       const bool ok = static_cast<bool>(is >> c >> x1 >> p >> x2 >> v) && !(is >> rest) &&
                       x1 == 'x' && x2 == 'x' && c > 0 && p > 0 && v > 0;
-      TAILOR_CHECK(ok, "tailor-bench topk: scale '" << item
-                                                    << "' is not issue, quick or CUSTOMERSxPRODUCTSxVOCABULARY");
+      TAILOR_CHECK(ok, "tailor-bench topk: scale '"
+                           << item << "' is not issue, quick or CUSTOMERSxPRODUCTSxVOCABULARY");
       sc.customers = c;
       sc.products = p;
       sc.vocab = v;
@@ -61,7 +61,8 @@ CsrMatrix make_products(const Scale& s, const TopKBenchParams& bp, std::mt19937_
   m.cols = s.vocab;
   m.indptr.push_back(0);
   std::vector<int32_t> terms;
-  const int lo = std::max(1, bp.terms_per_product / 2), hi = std::max(lo, 3 * bp.terms_per_product / 2);
+  const int lo = std::max(1, bp.terms_per_product / 2),
+            hi = std::max(lo, 3 * bp.terms_per_product / 2);
   for (int64_t p = 0; p < s.products; ++p) {
     const int n = lo + int(rng() % uint64_t(hi - lo + 1));
     terms.clear();
@@ -172,8 +173,9 @@ TopKBenchParams topk_bench_params(BenchGrid grid) {
 }
 
 void bind_topk_bench_params(ParamSet& ps, TopKBenchParams& p) {
-  ps.add("scale", &p.scale,
-         "scales, comma separated: issue (1M x 100k, vocabulary 50k), quick (20k x 5k, 4k) or CxPxV");
+  ps.add(
+      "scale", &p.scale,
+      "scales, comma separated: issue (1M x 100k, vocabulary 50k), quick (20k x 5k, 4k) or CxPxV");
   ps.add("measure_rows", &p.measure_rows,
          "customers actually timed per scale (0: all); throughput is extrapolated to all");
   ps.add("k", &p.k, "results per customer");
@@ -221,10 +223,14 @@ void run_topk_bench(const TopKBenchParams& bp, BenchContext& ctx) {
     id << "customers=" << s.customers << " products=" << s.products << " vocab=" << s.vocab
        << " rows=" << rows << " k=" << bp.k;
     base.case_id = id.str();
-    base.shape = {{"customers", s.customers}, {"products", s.products}, {"vocabulary", s.vocab},
-                  {"rows_timed", rows}, {"k", bp.k},
-                  {"nnz_per_customer", double(customers.nnz()) / double(std::max<int64_t>(1, rows))},
-                  {"nnz_per_product", double(products.nnz()) / double(s.products)}};
+    base.shape = {
+        {"customers", s.customers},
+        {"products", s.products},
+        {"vocabulary", s.vocab},
+        {"rows_timed", rows},
+        {"k", bp.k},
+        {"nnz_per_customer", double(customers.nnz()) / double(std::max<int64_t>(1, rows))},
+        {"nnz_per_product", double(products.nnz()) / double(s.products)}};
     base.size = double(rows) * double(s.products);
     base.size_unit = "rows*products";
     base.timed = "top-" + std::to_string(bp.k) + " of the timed customer rows against all products";
@@ -251,7 +257,8 @@ void run_topk_bench(const TopKBenchParams& bp, BenchContext& ctx) {
         r.extra_figures["extrapolated_all_customers_s"] = r.median_s() * scale_up;
       });
     } else {
-      ctx.add(with_status(tailor_cpu, BenchStatus::kSkipped, "not selected (topk.devices: " + list_text(devices) + ")"));
+      ctx.add(with_status(tailor_cpu, BenchStatus::kSkipped,
+                          "not selected (topk.devices: " + list_text(devices) + ")"));
     }
     if (cuda) {
       ctx.measure_gpu(tailor_gpu, [&](BenchRecord& r) {
@@ -261,10 +268,12 @@ void run_topk_bench(const TopKBenchParams& bp, BenchContext& ctx) {
         TopKResult gpu;
         r.time = time_cpu(opt, [&] { gpu = sparse_topk(customers, products, tp); });
         r.extra_figures["extrapolated_all_customers_s"] = r.median_s() * scale_up;
-        if (!ours.scores.empty()) r.validation = {{"max_score_diff_vs_cpu", max_score_diff(ours, gpu.scores)}};
+        if (!ours.scores.empty())
+          r.validation = {{"max_score_diff_vs_cpu", max_score_diff(ours, gpu.scores)}};
       });
     } else {
-      ctx.add(with_status(tailor_gpu, BenchStatus::kSkipped, "not selected (topk.devices: " + list_text(devices) + ")"));
+      ctx.add(with_status(tailor_gpu, BenchStatus::kSkipped,
+                          "not selected (topk.devices: " + list_text(devices) + ")"));
     }
 
     // The peers read the same matrices from files.
@@ -290,19 +299,21 @@ void run_topk_bench(const TopKBenchParams& bp, BenchContext& ctx) {
           write_csr(dir, "p", products);
           written = true;
         }
-        const nlohmann::json out = ctx.python().run_json(
-            ctx.python().peer_script("topk_scipy.py", nullptr),
-            {dir.string(), method, std::to_string(customers.rows), std::to_string(products.rows),
-             std::to_string(customers.cols), std::to_string(bp.k), std::to_string(bp.peer_chunk_rows),
-             std::to_string(bp.warmup), std::to_string(bp.repeats), std::to_string(opt.min_time_s),
-             std::to_string(opt.max_repeats)},
-            threads);
+        const nlohmann::json out =
+            ctx.python().run_json(ctx.python().peer_script("topk_scipy.py", nullptr),
+                                  {dir.string(), method, std::to_string(customers.rows),
+                                   std::to_string(products.rows), std::to_string(customers.cols),
+                                   std::to_string(bp.k), std::to_string(bp.peer_chunk_rows),
+                                   std::to_string(bp.warmup), std::to_string(bp.repeats),
+                                   std::to_string(opt.min_time_s), std::to_string(opt.max_repeats)},
+                                  threads);
         for (const auto& e : out.at("samples")) rec.time.samples.push_back(e.get<double>());
         rec.extra_figures["extrapolated_all_customers_s"] = rec.median_s() * scale_up;
         if (!ours.scores.empty()) {
           std::vector<float> scores(size_t(customers.rows) * bp.k);
           std::ifstream in(dir / (method + "_scores.bin"), std::ios::binary);
-          in.read(reinterpret_cast<char*>(scores.data()), std::streamsize(scores.size() * sizeof(float)));
+          in.read(reinterpret_cast<char*>(scores.data()),
+                  std::streamsize(scores.size() * sizeof(float)));
           TAILOR_CHECK(in.good(), "tailor-bench topk: " << method << " peer wrote no scores");
           rec.validation = {{"max_score_diff_vs_tailor", max_score_diff(ours, scores)}};
         }
@@ -315,16 +326,16 @@ void run_topk_bench(const TopKBenchParams& bp, BenchContext& ctx) {
 
 namespace {
 
-const BenchSuiteRegistrar kSuite({
-    "topk",
-    {kPath},
-    "sparse cosine top-k of customers x products: tailor CPU / CUDA vs SciPy and scikit-learn",
-    [](BenchGrid grid, ParamSet& ps) -> BenchSuiteRun {
-      auto p = std::make_shared<TopKBenchParams>(topk_bench_params(grid));
-      bind_topk_bench_params(ps, *p);
-      return [p](BenchContext& ctx) { run_topk_bench(*p, ctx); };
-    },
-    30});
+const BenchSuiteRegistrar kSuite(
+    {"topk",
+     {kPath},
+     "sparse cosine top-k of customers x products: tailor CPU / CUDA vs SciPy and scikit-learn",
+     [](BenchGrid grid, ParamSet& ps) -> BenchSuiteRun {
+       auto p = std::make_shared<TopKBenchParams>(topk_bench_params(grid));
+       bind_topk_bench_params(ps, *p);
+       return [p](BenchContext& ctx) { run_topk_bench(*p, ctx); };
+     },
+     30});
 
 }  // namespace
 }  // namespace tailor

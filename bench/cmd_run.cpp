@@ -4,7 +4,6 @@
 #include <yaml-cpp/yaml.h>
 
 #include <chrono>
-#include <ctime>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -42,15 +41,6 @@ struct BenchRunParams {
   double min_time = 0.2;
 };
 
-std::string utc_now() {
-  char buf[64];
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 /// One suite bound to its parameters for a grid.
 struct BoundSuite {
   BenchSuite suite;
@@ -59,7 +49,8 @@ struct BoundSuite {
   BenchSuiteRun run;
 };
 
-std::vector<BoundSuite> bind_suites(BenchGrid grid, const YAML::Node& root, const std::string& source) {
+std::vector<BoundSuite> bind_suites(BenchGrid grid, const YAML::Node& root,
+                                    const std::string& source) {
   std::vector<BoundSuite> out;
   const YAML::Node section = root.IsMap() ? root[bench_grid_name(grid)] : YAML::Node();
   for (const BenchSuite& s : bench_suites()) {
@@ -82,16 +73,17 @@ void check_config_keys(const YAML::Node& root, const std::string& source) {
   for (const BenchSuite& s : bench_suites()) suites.insert(s.name);
   for (auto it = root.begin(); it != root.end(); ++it) {
     const std::string k = it->first.as<std::string>();
-    TAILOR_CHECK(k == "bench" || k == "quick" || k == "full",
-                 "config " << source << ": unknown section '" << k << "' (known: bench, quick, full)");
+    TAILOR_CHECK(
+        k == "bench" || k == "quick" || k == "full",
+        "config " << source << ": unknown section '" << k << "' (known: bench, quick, full)");
     if (k == "bench") continue;
     TAILOR_CHECK(it->second.IsMap(), "config " << source << ": section '" << k << "' is not a map");
     for (auto jt = it->second.begin(); jt != it->second.end(); ++jt) {
       const std::string name = jt->first.as<std::string>();
       std::string known;
       for (const auto& n : suites) known += (known.empty() ? "" : ", ") + n;
-      TAILOR_CHECK(suites.count(name), "config " << source << ": unknown suite '" << k << "." << name
-                                                  << "' (known: " << known << ")");
+      TAILOR_CHECK(suites.count(name), "config " << source << ": unknown suite '" << k << "."
+                                                 << name << "' (known: " << known << ")");
     }
   }
 }
@@ -118,19 +110,19 @@ std::set<std::string> select_suites(const std::string& paths) {
         found = true;
       }
     }
-    TAILOR_CHECK(found, "tailor-bench: --paths: unknown suite or path '" << item << "' (known: all, " << known << ")");
+    TAILOR_CHECK(found, "tailor-bench: --paths: unknown suite or path '"
+                            << item << "' (known: all, " << known << ")");
   }
   return chosen;
 }
 
-void print_config(const BenchRunParams& p, const ParamSet& run_params, const YAML::Node& root,
-                  const std::string& source) {
-  (void)p;
+void print_config(const ParamSet& run_params, const YAML::Node& root, const std::string& source) {
   YAML::Node out;
   out["bench"] = run_params.to_yaml();
   for (BenchGrid g : {BenchGrid::kQuick, BenchGrid::kFull}) {
     YAML::Node grid;
-    for (const BoundSuite& b : bind_suites(g, root, source)) grid[b.suite.name] = b.params->to_yaml();
+    for (const BoundSuite& b : bind_suites(g, root, source))
+      grid[b.suite.name] = b.params->to_yaml();
     out[bench_grid_name(g)] = grid;
   }
   YAML::Emitter em;
@@ -154,7 +146,7 @@ void run_umbrella(const BenchRunParams& p, const ParamSet& run_params, CLI::App*
   std::vector<BoundSuite> suites = bind_suites(grid, root, config);
   bind_suites(grid == BenchGrid::kQuick ? BenchGrid::kFull : BenchGrid::kQuick, root, config);
   if (print) {
-    print_config(p, run_params, root, config);
+    print_config(run_params, root, config);
     return;
   }
   const std::set<std::string> chosen = select_suites(p.paths);
@@ -165,7 +157,7 @@ void run_umbrella(const BenchRunParams& p, const ParamSet& run_params, CLI::App*
   BenchReportInfo info;
   info.grid = grid_name;
   info.command = command;
-  info.started_utc = utc_now();
+  info.started_utc = utc_now_iso();
   info.machine = bench_machine_info(ctx.threads());
   spdlog::info("tailor-bench: grid {}, {} threads, suites {}, output {}", grid_name, ctx.threads(),
                p.paths, p.out);
@@ -175,8 +167,10 @@ void run_umbrella(const BenchRunParams& p, const ParamSet& run_params, CLI::App*
       info.registered_paths.push_back(path);
       if (selected) info.selected_paths.push_back(path);
     }
-    BenchJson sj = {{"name", b.suite.name}, {"paths", b.suite.paths},
-                         {"description", b.suite.description}, {"selected", selected}};
+    BenchJson sj = {{"name", b.suite.name},
+                    {"paths", b.suite.paths},
+                    {"description", b.suite.description},
+                    {"selected", selected}};
     YAML::Emitter em;
     em << YAML::Flow << b.params->to_yaml();
     sj["config"] = em.c_str();
@@ -202,7 +196,7 @@ void run_umbrella(const BenchRunParams& p, const ParamSet& run_params, CLI::App*
     info.suites.push_back(sj);
   }
   ctx.finish();
-  info.finished_utc = utc_now();
+  info.finished_utc = utc_now_iso();
   info.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   info.load_end = load_average();
 
@@ -216,15 +210,16 @@ void run_umbrella(const BenchRunParams& p, const ParamSet& run_params, CLI::App*
   }
   report["plots"] = info.plots;
   write_text_atomically(json_path, report.dump(2) + "\n");
-  write_text_atomically((fs::path(out.staging()) / "report.md").string(), bench_report_markdown(report));
+  write_text_atomically((fs::path(out.staging()) / "report.md").string(),
+                        bench_report_markdown(report));
   out.commit();
   int failed = 0;
   for (const BenchRecord& r : ctx.records()) failed += r.status == BenchStatus::kFailed;
   spdlog::info("tailor-bench: wrote {}/report.json, report.md{} ({} records, {} failed, {:.0f} s)",
-               p.out, info.plots.value("status", "") == "ok" ? ", plots/" : "", ctx.records().size(),
-               failed, info.wall_seconds);
-  TAILOR_CHECK(failed == 0, "tailor-bench: " << failed << " measurement(s) failed; see "
-                                             << p.out << "/report.md");
+               p.out, info.plots.value("status", "") == "ok" ? ", plots/" : "",
+               ctx.records().size(), failed, info.wall_seconds);
+  TAILOR_CHECK(failed == 0, "tailor-bench: " << failed << " measurement(s) failed; see " << p.out
+                                             << "/report.md");
 }
 
 std::string suite_list() {
@@ -233,32 +228,35 @@ std::string suite_list() {
   return s;
 }
 
-const CommandRegistrar kRegistrar({
-    "run",
-    "Run the benchmark grid (default command: `tailor-bench --quick` = `tailor-bench run --quick`)",
-    [](CLI::App* sub, std::vector<std::unique_ptr<ParamSet>>& params) {
-      auto p = std::make_shared<BenchRunParams>();
-      auto ps = std::make_unique<ParamSet>(sub, "bench");
-      ps->add("grid", &p->grid, "full (the issues' grids) or quick (minutes on 2 cores)");
-      ps->add("paths", &p->paths, "suites or record paths, comma separated, or all (suites: " + suite_list() + ")");
-      ps->add("out", &p->out, "output folder (report.json, report.md, plots/)");
-      ps->add("threads", &p->threads, "threads for every contender (0: every logical CPU)");
-      ps->add("python", &p->python, "python of the peers and of scripts/bench_plots.py");
-      ps->add("plots", &p->plots, "make PNG plots (needs matplotlib)");
-      ps->add("min_time", &p->min_time,
-              "time short cases until their runs add up to this many seconds (0: exactly repeats)");
-      const ParamSet* run_params = ps.get();
-      params.push_back(std::move(ps));
-      auto quick = std::make_shared<bool>(false), full = std::make_shared<bool>(false),
-           print = std::make_shared<bool>(false);
-      sub->add_flag("--quick", *quick, "same as --grid quick");
-      sub->add_flag("--full", *full, "same as --grid full");
-      sub->add_flag("--print-config", *print,
-                    "print the effective parameters of both grids as YAML and exit");
-      return [p, run_params, sub, quick, full, print] {
-        run_umbrella(*p, *run_params, sub, *quick, *full, *print, cli_command_line());
-      };
-    }});
+const CommandRegistrar kRegistrar(
+    {"run",
+     "Run the benchmark grid (default command: `tailor-bench --quick` = `tailor-bench run "
+     "--quick`)",
+     [](CLI::App* sub, std::vector<std::unique_ptr<ParamSet>>& params) {
+       auto p = std::make_shared<BenchRunParams>();
+       auto ps = std::make_unique<ParamSet>(sub, "bench");
+       ps->add("grid", &p->grid, "full (the issues' grids) or quick (minutes on 2 cores)");
+       ps->add("paths", &p->paths,
+               "suites or record paths, comma separated, or all (suites: " + suite_list() + ")");
+       ps->add("out", &p->out, "output folder (report.json, report.md, plots/)");
+       ps->add("threads", &p->threads, "threads for every contender (0: every logical CPU)");
+       ps->add("python", &p->python, "python of the peers and of scripts/bench_plots.py");
+       ps->add("plots", &p->plots, "make PNG plots (needs matplotlib)");
+       ps->add(
+           "min_time", &p->min_time,
+           "time short cases until their runs add up to this many seconds (0: exactly repeats)");
+       const ParamSet* run_params = ps.get();
+       params.push_back(std::move(ps));
+       auto quick = std::make_shared<bool>(false), full = std::make_shared<bool>(false),
+            print = std::make_shared<bool>(false);
+       sub->add_flag("--quick", *quick, "same as --grid quick");
+       sub->add_flag("--full", *full, "same as --grid full");
+       sub->add_flag("--print-config", *print,
+                     "print the effective parameters of both grids as YAML and exit");
+       return [p, run_params, sub, quick, full, print] {
+         run_umbrella(*p, *run_params, sub, *quick, *full, *print, cli_command_line());
+       };
+     }});
 
 }  // namespace
 }  // namespace tailor

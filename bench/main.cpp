@@ -4,7 +4,8 @@
 #include "core/cli/command.h"
 
 int main(int argc, char** argv) {
-  return tailor::run_cli("tailor-bench",
-                         "tailor-bench: time tailor's CPU and GPU paths against peers (no command: run)",
-                         argc, argv, "run");
+  return tailor::run_cli(
+      "tailor-bench",
+      "tailor-bench: time tailor's CPU and GPU paths against peers (no command: run)", argc, argv,
+      "run");
 }

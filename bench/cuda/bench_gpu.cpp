@@ -1,12 +1,13 @@
 // CUDA build of the GPU side of tailor-bench: device info, CUDA-event timing with L2 flushes,
 // the SGEMM / copy roofline and the kernel-level K-means assignment (kernels/kmeans_cuda.h).
+#include "bench/bench_gpu.h"
+
 #include <cublas_v2.h>
 #include <cuda_runtime.h>
 
 #include <algorithm>
 #include <vector>
 
-#include "bench/bench_gpu.h"
 #include "kernels/cuda/cuda_check.cuh"
 #include "kernels/cuda/device_buffer.cuh"
 #include "kernels/device.h"
@@ -86,7 +87,8 @@ class CublasHandle {
 template <class T>
 DeviceBuffer<T> upload(const T* host, size_t count) {
   DeviceBuffer<T> b(count);
-  if (count > 0) TAILOR_CUDA_CHECK(cudaMemcpy(b.data(), host, count * sizeof(T), cudaMemcpyHostToDevice));
+  if (count > 0)
+    TAILOR_CUDA_CHECK(cudaMemcpy(b.data(), host, count * sizeof(T), cudaMemcpyHostToDevice));
   return b;
 }
 
@@ -169,7 +171,8 @@ GpuRoofline measure_gpu_roofline(int sgemm_n, std::int64_t copy_bytes, const Tim
     r.sgemm_flop_per_s = 2.0 * double(sgemm_n) * sgemm_n * sgemm_n / r.sgemm.median();
   }
   {
-    DeviceBuffer<unsigned char> src(static_cast<size_t>(copy_bytes)), dst(static_cast<size_t>(copy_bytes));
+    DeviceBuffer<unsigned char> src(static_cast<size_t>(copy_bytes)),
+        dst(static_cast<size_t>(copy_bytes));
     TAILOR_CUDA_CHECK(cudaMemset(src.data(), 1, size_t(copy_bytes)));
     r.copy = time_gpu(opt, [&](void* s) {
       TAILOR_CUDA_CHECK(cudaMemcpyAsync(dst.data(), src.data(), size_t(copy_bytes),
@@ -214,7 +217,8 @@ GpuKMeansAssignTimes bench_gpu_kmeans_assign(const float* x, std::int64_t n, int
   out.fused_label_mismatches = count_mismatches(labels, cpu_labels, n);
 
   // SGEMM tiles of `step` rows: g (k x m column-major, = m x k row-major) = c^T x_tile^T.
-  const std::int64_t step = std::max<std::int64_t>(1, std::min<std::int64_t>(n, kGemmTileElems / k));
+  const std::int64_t step =
+      std::max<std::int64_t>(1, std::min<std::int64_t>(n, kGemmTileElems / k));
   DeviceBuffer<float> g(size_t(step) * k);
   CublasHandle cublas;
   const float one = 1.0f, zero = 0.0f;
@@ -224,8 +228,8 @@ GpuKMeansAssignTimes bench_gpu_kmeans_assign(const float* x, std::int64_t n, int
     for (std::int64_t t0 = 0; t0 < n; t0 += step) {
       const std::int64_t m = std::min(step, n - t0);
       const float* xt = dx.data() + t0 * d;
-      TAILOR_CUBLAS_CHECK(cublasSgemm(h, CUBLAS_OP_T, CUBLAS_OP_N, k, int(m), d, &one, dc.data(),
-                                      d, xt, d, &zero, g.data(), k));
+      TAILOR_CUBLAS_CHECK(cublasSgemm(h, CUBLAS_OP_T, CUBLAS_OP_N, k, int(m), d, &one, dc.data(), d,
+                                      xt, d, &zero, g.data(), k));
       if (argmin)
         kmeans_cuda_argmin_gemm_tile(g.data(), norms.data(), xt, dc.data(), m, k, d,
                                      labels.data() + t0, dist.data() + t0, s);

@@ -21,7 +21,8 @@ std::string& command_line_storage() {
 
 /// argv with `default_command` inserted after the global options when the first remaining
 /// argument is neither a registered command nor a help flag.
-std::vector<std::string> with_default_command(int argc, char** argv, const std::string& default_command) {
+std::vector<std::string> with_default_command(int argc, char** argv,
+                                              const std::string& default_command) {
   std::vector<std::string> args(argv, argv + argc);
   if (default_command.empty()) return args;
   size_t i = 1;
