@@ -5,7 +5,9 @@ measuring anything:
   with the values the code uses (`run --print-config` with and without `--config` agree, and equal
   the file);
 - `--help` lists the commands; an unknown --paths name and an unknown config key are errors that
-  name them; an --out folder that is not a previous report is refused before measuring.
+  name them; an --out folder that is not a previous report is refused before measuring;
+- with a Python interpreter that does not exist, the Python peer's lines and the plots are
+  reported as absent with the reason (never silently left out) and tailor's own lines still run.
 Exit code 77 (ctest: skipped) when PyYAML is not importable.
 
 Usage: check_bench_cli.py --bin TAILOR_BENCH --config configs/bench.yaml --scratch DIR
@@ -78,6 +80,23 @@ def main():
     rc, out = run([a.bin, "--quick", "--paths", "roofline", "--out", foreign])
     if rc == 0 or "refusing to replace" not in out or not os.path.exists(os.path.join(foreign, "keep.txt")):
         errors.append(f"a foreign --out folder was not refused (exit {rc}):\n{out}")
+    nopy = os.path.join(a.scratch, "no_python")
+    rc, out = run([a.bin, "--quick", "--paths", "email", "--python", "/nonexistent/python3",
+                   "--out", nopy])
+    if rc != 0:
+        errors.append(f"run without python failed (exit {rc}):\n{out[-3000:]}")
+    else:
+        import json
+        with open(os.path.join(nopy, "report.json"), encoding="utf-8") as f:
+            report = json.load(f)
+        peer = [r for r in report["records"] if r["contender"] == "python-email"]
+        mine = [r for r in report["records"] if r["path"] == "email.render" and r["contender"] == "tailor"]
+        if not peer or any(r["status"] != "absent" or "/nonexistent/python3" not in r["reason"] for r in peer):
+            errors.append(f"python peer not reported absent with the reason: {peer}")
+        if not mine or any(r["status"] != "ok" for r in mine):
+            errors.append(f"tailor's email lines did not run without python: {mine}")
+        if report["plots"].get("status") != "absent" or not report["plots"].get("reason"):
+            errors.append(f"plots not reported absent: {report['plots']}")
     shutil.rmtree(a.scratch, ignore_errors=True)
 
     if errors:
