@@ -12,7 +12,7 @@ PACKAGES=(
   libopenblas-dev libopenblas0-pthread
   libyaml-cpp-dev libcli11-dev libspdlog-dev nlohmann-json3-dev
   zlib1g-dev liblzma-dev
-  python3 python3-numpy python3-sklearn python3-scipy python3-matplotlib python3-h5py
+  python3 python3-numpy python3-sklearn python3-scipy python3-matplotlib python3-h5py python3-yaml
   python3-torch
   libfaiss-dev
 )

@@ -34,6 +34,13 @@ struct CommandRegistrar {
 /// Builds the CLI from the registry and runs the chosen subcommand. Adds to every subcommand
 /// `--config FILE` (YAML; command-line options override it) and global `--log-level`.
 /// Returns the process exit code; errors are printed without a stack of noise.
-int run_cli(const std::string& program, const std::string& description, int argc, char** argv);
+/// A subcommand is required, unless `default_command` names one: then a command line whose first
+/// argument (after the global options) is not a subcommand or --help runs that one with all the
+/// arguments (`tailor-bench --quick` = `tailor-bench run --quick`).
+int run_cli(const std::string& program, const std::string& description, int argc, char** argv,
+            const std::string& default_command = "");
+
+/// The command line run_cli was given, arguments joined by spaces (for reports).
+const std::string& cli_command_line();
 
 }  // namespace tailor

@@ -3,7 +3,9 @@
 package (EmailMessage, multipart/alternative, quoted-printable UTF-8 parts, RFC 2047 headers,
 List-Unsubscribe) and appended to an mbox-style file, timed with a monotonic clock.
 
-Usage: email_python.py MESSAGES OUT_FILE  -> prints one JSON line {"messages", "seconds", "bytes"}
+Usage: email_python.py MESSAGES OUT_FILE [WARMUP REPEATS]  (default 0 1): WARMUP untimed runs, then
+REPEATS timed ones, each rewriting OUT_FILE -> prints one JSON line
+{"messages", "samples" (seconds of each timed run), "seconds" (the fastest), "bytes"}
 """
 import email.policy
 import email.utils
@@ -20,8 +22,7 @@ TITLES = ["Linen Midi Dress in Sage", "Crème Wool Scarf, Large", "Canvas Tote i
           "Ceramic Mug Set", "Leather Ankle Boots in Tan", "Silk Tie, Paisley"]
 
 
-def main():
-    n, out_path = int(sys.argv[1]), sys.argv[2]
+def render_all(n, out_path):
     policy = email.policy.SMTP
     secret = b"bench-secret-not-for-production"
     t0 = time.monotonic()
@@ -62,7 +63,19 @@ def main():
             data = b"From news@shop.example Sat Jun  1 10:00:00 2024\r\n" + m.as_bytes() + b"\r\n"
             out.write(data)
             total += len(data)
-    print(json.dumps({"messages": n, "seconds": time.monotonic() - t0, "bytes": total}))
+    return time.monotonic() - t0, total
+
+
+def main():
+    n, out_path = int(sys.argv[1]), sys.argv[2]
+    warmup, repeats = (int(sys.argv[3]), int(sys.argv[4])) if len(sys.argv) > 4 else (0, 1)
+    for _ in range(warmup):
+        render_all(n, out_path)
+    samples, total = [], 0
+    for _ in range(repeats):
+        seconds, total = render_all(n, out_path)
+        samples.append(seconds)
+    print(json.dumps({"messages": n, "samples": samples, "seconds": min(samples), "bytes": total}))
 
 
 if __name__ == "__main__":

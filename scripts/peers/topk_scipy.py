@@ -1,9 +1,12 @@
 #!/usr/bin/env python3
 """Peer timing for `tailor-bench topk`: per-row top-k of Q · Pᵀ with SciPy (sparse product per chunk
 of rows, densified, np.argpartition) or scikit-learn (cosine_similarity per chunk, argpartition).
-Reads DIR/{q,p}_{indptr,indices,values}.bin (int64, int32, float32 CSR); writes DIR/METHOD_scores.bin
-(float32 n_q x k, each row descending) and prints JSON {seconds, rows}. Threads: set
-OMP_NUM_THREADS / OPENBLAS_NUM_THREADS. Usage: topk_scipy.py DIR METHOD n_q n_i d k CHUNK REPEATS"""
+Reads DIR/{q,p}_{indptr,indices,values}.bin (int64, int32, float32 CSR); WARMUP untimed runs, then
+REPEATS timed ones (time.perf_counter), more while they add up to less than MIN_TIME seconds (at
+most MAX_REPEATS); writes DIR/METHOD_scores.bin (float32 n_q x k, each row
+descending) and prints JSON {samples, seconds (the fastest), rows}. Threads: set
+OMP_NUM_THREADS / OPENBLAS_NUM_THREADS.
+Usage: topk_scipy.py DIR METHOD n_q n_i d k CHUNK WARMUP REPEATS [MIN_TIME MAX_REPEATS]"""
 import json
 import sys
 import time
@@ -42,16 +45,19 @@ def run(method, q, p, k, chunk):
 
 def main():
     folder, method = sys.argv[1], sys.argv[2]
-    n_q, n_i, d, k, chunk, repeats = map(int, sys.argv[3:9])
+    n_q, n_i, d, k, chunk, warmup, repeats = map(int, sys.argv[3:10])
+    min_time, max_repeats = (float(sys.argv[10]), int(sys.argv[11])) if len(sys.argv) > 11 else (0.0, repeats)
     q = load(folder, "q", n_q, d)
     p = load(folder, "p", n_i, d)
-    best = float("inf")
-    for _ in range(repeats):
+    for _ in range(warmup):
+        out = run(method, q, p, k, chunk)
+    samples = []
+    while len(samples) < repeats or (sum(samples) < min_time and len(samples) < max_repeats):
         start = time.perf_counter()
         out = run(method, q, p, k, chunk)
-        best = min(best, time.perf_counter() - start)
+        samples.append(time.perf_counter() - start)
     out.astype(np.float32).tofile(f"{folder}/{method}_scores.bin")
-    print(json.dumps({"seconds": best, "rows": n_q}))
+    print(json.dumps({"samples": samples, "seconds": min(samples), "rows": n_q}))
 
 
 if __name__ == "__main__":

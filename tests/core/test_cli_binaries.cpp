@@ -162,5 +162,16 @@ TEST_F(CliBinaries, HelpShowsDefaultsAndUnknownConfigKeysAreErrors) {
   EXPECT_NE(r.output.find("typo.yaml"), std::string::npos) << r.output;
 }
 
+// run_cli's default command is tailor-bench's only (`tailor-bench --quick`): train and infer still
+// refuse a command line without a subcommand, with or without options.
+TEST_F(CliBinaries, TrainAndInferStillRequireASubcommand) {
+  for (const std::string args : {"tailor-train", "tailor-infer", "tailor-train --log-level warn",
+                                 "tailor-infer --quick"}) {
+    const RunResult r = run(args);
+    EXPECT_NE(r.exit_code, 0) << args << "\n" << r.output;
+    EXPECT_NE(r.output.find("A subcommand is required"), std::string::npos) << args << "\n" << r.output;
+  }
+}
+
 }  // namespace
 }  // namespace tailor
